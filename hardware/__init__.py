@@ -1,0 +1,1 @@
+"""Hardware drivers (ESC/POS receipt printer, serial QR scanner) and their simulators."""

@@ -1,0 +1,1 @@
+"""The polling-station kiosk: ballot box engine (headless) and the Kivy touchscreen."""

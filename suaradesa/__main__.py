@@ -1,0 +1,3 @@
+from suaradesa.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""District tally: import, verify and report station results across many villages."""
