@@ -1,0 +1,264 @@
+"""The election definition: a regency-wide election day with many village contests.
+
+`parse_definition(body)` is the one way in: it takes the JSON body of a definition
+record (or what provisioning built from a spreadsheet) and returns frozen, typed objects,
+or raises `DefinitionError` naming the field and the problem.
+
+Rules enforced: ids are non-empty and unique; every village has >= 2 candidates unless
+marked `single_candidate` (then exactly 1); ballot numbers are 1..n without gaps or
+duplicates; every village has >= 1 station with a DPT (registered voters) >= 1;
+trustees 1..n with 1 <= threshold k <= n; the date is ISO (YYYY-MM-DD).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ballotcore.codec import decode_record, encode_record
+from ballotcore.errors import DefinitionError, RecordError
+from ballotcore.hashing import digest32
+
+KIND = "definition"
+VERSION = 1
+MAX_DPT = 100_000
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    number: int  # nomor urut, 1..n
+    name: str
+    photo: str | None = None  # file name inside the election package, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Station:
+    code: str  # e.g. "TPS-01", unique within the village
+    dpt: int  # registered voters (Daftar Pemilih Tetap)
+
+
+@dataclass(frozen=True, slots=True)
+class Trustee:
+    index: int  # 1..n, the Shamir share index
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Village:
+    code: str  # Kemendagri area code, e.g. "16.07.01.2001"
+    name: str
+    district: str  # kecamatan
+    candidates: tuple[Candidate, ...]
+    stations: tuple[Station, ...]
+    trustees: tuple[Trustee, ...]
+    threshold: int
+    single_candidate: bool = False
+
+    @property
+    def dpt(self) -> int:
+        return sum(s.dpt for s in self.stations)
+
+    def station(self, code: str) -> Station:
+        for s in self.stations:
+            if s.code == code:
+                return s
+        raise KeyError(code)
+
+
+@dataclass(frozen=True, slots=True)
+class ElectionDefinition:
+    election_id: str
+    name: str
+    date: str
+    regency: str
+    languages: tuple[str, ...]
+    villages: tuple[Village, ...]
+
+    def village(self, code: str) -> Village:
+        for v in self.villages:
+            if v.code == code:
+                return v
+        raise KeyError(code)
+
+    def to_body(self) -> dict[str, Any]:
+        return {
+            "election_id": self.election_id,
+            "name": self.name,
+            "date": self.date,
+            "regency": self.regency,
+            "languages": list(self.languages),
+            "villages": [
+                {
+                    "code": v.code,
+                    "name": v.name,
+                    "district": v.district,
+                    "single_candidate": v.single_candidate,
+                    "threshold": v.threshold,
+                    "candidates": [
+                        {"number": c.number, "name": c.name, "photo": c.photo} for c in v.candidates
+                    ],
+                    "stations": [{"code": s.code, "dpt": s.dpt} for s in v.stations],
+                    "trustees": [{"index": t.index, "name": t.name} for t in v.trustees],
+                }
+                for v in self.villages
+            ],
+        }
+
+    def to_bytes(self) -> bytes:
+        return encode_record(KIND, VERSION, self.to_body())
+
+    def digest(self) -> bytes:
+        """The manifest hash every package, certificate and bundle refers to."""
+        return digest32("definition", self.to_bytes())
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> ElectionDefinition:
+        try:
+            return parse_definition(decode_record(KIND, VERSION, data))
+        except DefinitionError as exc:
+            raise RecordError(f"election definition: {exc}") from exc
+
+
+# ------------------------------------------------------------------ parsing
+
+
+def _get(obj: Any, key: str, kind: type, where: str) -> Any:
+    if not isinstance(obj, dict):
+        raise DefinitionError(where, "must be an object")
+    if key not in obj:
+        raise DefinitionError(f"{where}.{key}", "is missing")
+    value = obj[key]
+    if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+        raise DefinitionError(f"{where}.{key}", f"must be of type {kind.__name__}")
+    return value
+
+
+def _text(obj: Any, key: str, where: str, max_len: int = 120) -> str:
+    value: str = _get(obj, key, str, where)
+    if not value.strip():
+        raise DefinitionError(f"{where}.{key}", "is empty")
+    if value != value.strip():
+        raise DefinitionError(f"{where}.{key}", "has leading or trailing spaces")
+    if len(value) > max_len:
+        raise DefinitionError(f"{where}.{key}", f"is longer than {max_len} characters")
+    if any(ord(ch) < 32 for ch in value):
+        raise DefinitionError(f"{where}.{key}", "contains control characters")
+    return value
+
+
+def _ident(obj: Any, key: str, where: str) -> str:
+    value = _get(obj, key, str, where)
+    if not _ID.match(value):
+        raise DefinitionError(
+            f"{where}.{key}", f"{value!r} is not a valid id (letters, digits, . _ -; max 64)"
+        )
+    return str(value)
+
+
+def _parse_village(obj: Any, where: str) -> Village:
+    code = _ident(obj, "code", where)
+    where = f"village {code}"
+    single = _get(obj, "single_candidate", bool, where) if "single_candidate" in obj else False
+    cand_list = _get(obj, "candidates", list, where)
+    candidates: list[Candidate] = []
+    for i, c in enumerate(cand_list):
+        cw = f"{where}.candidates[{i}]"
+        number = _get(c, "number", int, cw)
+        photo = c.get("photo") if isinstance(c, dict) else None
+        if photo is not None and (
+            not isinstance(photo, str) or "/" in photo or photo.startswith(".")
+        ):
+            raise DefinitionError(f"{cw}.photo", "must be a plain file name")
+        candidates.append(Candidate(number, _text(c, "name", cw), photo))
+    numbers = sorted(c.number for c in candidates)
+    if len(set(numbers)) != len(numbers):
+        dup = next(n for n in numbers if numbers.count(n) > 1)
+        raise DefinitionError(f"{where}.candidates", f"ballot number {dup} is used twice")
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise DefinitionError(
+            f"{where}.candidates", "ballot numbers must run 1, 2, 3, ... without gaps"
+        )
+    if single and len(candidates) != 1:
+        raise DefinitionError(
+            f"{where}.candidates", "a single-candidate contest has exactly 1 candidate"
+        )
+    if not single and len(candidates) < 2:
+        raise DefinitionError(
+            f"{where}.candidates", "needs at least 2 candidates (or mark single_candidate)"
+        )
+    if len(candidates) > 20:
+        raise DefinitionError(f"{where}.candidates", "more than 20 candidates")
+    stations: list[Station] = []
+    for i, s in enumerate(_get(obj, "stations", list, where)):
+        sw = f"{where}.stations[{i}]"
+        dpt = _get(s, "dpt", int, sw)
+        if dpt < 1:
+            raise DefinitionError(f"{sw}.dpt", f"must be at least 1, not {dpt}")
+        if dpt > MAX_DPT:
+            raise DefinitionError(f"{sw}.dpt", f"{dpt} is more than {MAX_DPT}")
+        stations.append(Station(_ident(s, "code", sw), dpt))
+    if not stations:
+        raise DefinitionError(f"{where}.stations", "a village needs at least one polling station")
+    codes = [s.code for s in stations]
+    if len(set(codes)) != len(codes):
+        raise DefinitionError(f"{where}.stations", "station codes must be unique")
+    trustees: list[Trustee] = []
+    for i, t in enumerate(_get(obj, "trustees", list, where)):
+        tw = f"{where}.trustees[{i}]"
+        trustees.append(Trustee(_get(t, "index", int, tw), _text(t, "name", tw)))
+    if [t.index for t in trustees] != list(range(1, len(trustees) + 1)):
+        raise DefinitionError(f"{where}.trustees", "trustee indexes must run 1, 2, 3, ...")
+    threshold = _get(obj, "threshold", int, where)
+    if not trustees:
+        raise DefinitionError(f"{where}.trustees", "a village needs at least one trustee")
+    if not 1 <= threshold <= len(trustees):
+        raise DefinitionError(
+            f"{where}.threshold", f"k={threshold} must be between 1 and n={len(trustees)}"
+        )
+    return Village(
+        code,
+        _text(obj, "name", where),
+        _text(obj, "district", where),
+        tuple(sorted(candidates, key=lambda c: c.number)),
+        tuple(stations),
+        tuple(trustees),
+        threshold,
+        single,
+    )
+
+
+def parse_definition(body: Any) -> ElectionDefinition:
+    """Validate a definition body and return typed objects (see module docstring)."""
+    where = "election"
+    election_id = _ident(body, "election_id", where)
+    date = _get(body, "date", str, where)
+    try:
+        dt.date.fromisoformat(date)
+        if len(date) != 10:
+            raise ValueError(date)
+    except ValueError as exc:
+        raise DefinitionError("election.date", f"{date!r} is not a date YYYY-MM-DD") from exc
+    languages = _get(body, "languages", list, where)
+    if not languages or not all(isinstance(x, str) for x in languages):
+        raise DefinitionError("election.languages", "must list at least one language code")
+    villages = [
+        _parse_village(v, f"villages[{i}]")
+        for i, v in enumerate(_get(body, "villages", list, where))
+    ]
+    if not villages:
+        raise DefinitionError("election.villages", "an election needs at least one village")
+    codes = [v.code for v in villages]
+    if len(set(codes)) != len(codes):
+        dup = next(c for c in codes if codes.count(c) > 1)
+        raise DefinitionError("election.villages", f"village code {dup} appears twice")
+    return ElectionDefinition(
+        election_id,
+        _text(body, "name", where, 200),
+        date,
+        _text(body, "regency", where),
+        tuple(languages),
+        tuple(villages),
+    )
