@@ -166,6 +166,7 @@ def encrypt_ballot(
         raise ValueError("a contest has at least one candidate")
     if not 0 <= choice < n_candidates:
         raise ValueError("choice is not a candidate position")
+    group.decode_point(public_key)  # never encrypt under the identity (votes in the clear)
     ctx = context.to_bytes()
     cts: list[Ciphertext] = []
     prfs: list[ZeroOneProof] = []
@@ -186,6 +187,7 @@ def encrypt_ballot(
 
 def verify_ballot(ballot: EncryptedBallot, public_key: bytes, n_candidates: int) -> None:
     """Raise ProofError / VerificationError unless the ballot is a valid single vote."""
+    group.decode_point(public_key)
     if len(ballot.ciphertexts) != n_candidates:
         raise VerificationError(
             f"ballot has {len(ballot.ciphertexts)} selections, the contest {n_candidates}"

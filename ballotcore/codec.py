@@ -45,9 +45,12 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def canonical_json(value: Any) -> bytes:
     """The canonical UTF-8 encoding of a JSON value (see module docstring)."""
     _check_ints(value)
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    try:
+        return json.dumps(
+            value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        ).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise RecordError("text holds a lone surrogate, which is not valid Unicode") from exc
 
 
 def _check_ints(value: Any) -> None:

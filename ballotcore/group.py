@@ -76,6 +76,9 @@ def decode_point(data: bytes, *, allow_identity: bool = False) -> bytes:
     """
     if len(data) != POINT_BYTES:
         raise CryptoError(f"a group element has 32 bytes, not {len(data)}")
+    if data[31] & 0x80:
+        # RFC 9496 4.3.1: the top bit must be zero. Some libsodium builds do not check it.
+        raise CryptoError("not a canonical ristretto255 encoding (top bit set)")
     if data == IDENTITY:
         if allow_identity:
             return data
