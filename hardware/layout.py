@@ -1,0 +1,238 @@
+"""Receipt layout: content (`hardware.receipts`) to a `Document` for 58 or 80 mm paper.
+
+Bahasa Indonesia comes first in the normal font; an English gloss may follow in the
+smaller Font B. Every function here is pure: same content and width, same document,
+which is what the golden-byte tests pin down.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hardware import text as tx
+from hardware.document import Align, Block, Document, Feed, Line, PaperWidth, Qr, Size
+from hardware.qrparts import split_qr_parts
+from hardware.receipts import (
+    CandidateCount,
+    ReceiptContent,
+    ResultsReport,
+    Station,
+    TakeHomeSlip,
+    TrusteeCardReprint,
+    VoterRecord,
+    ZeroReport,
+)
+
+_LABEL = 8  # label column of "Label   : value" lines
+
+
+def _when(moment: datetime) -> str:
+    zone = moment.tzname()
+    return f"{moment:%d-%m-%Y %H:%M}" + (f" {zone}" if zone else "")
+
+
+def _title(indonesian: str, english: str, width: PaperWidth) -> list[Block]:
+    lines: list[Block] = [
+        Line(part, align=Align.CENTER, bold=True, size=Size.DOUBLE)
+        for part in tx.wrap(indonesian, width.chars // 2)
+    ]
+    lines += [
+        Line(part, align=Align.CENTER, small=True) for part in tx.wrap(english, width.small_chars)
+    ]
+    return lines
+
+
+def _heading(indonesian: str, english: str, width: PaperWidth) -> list[Block]:
+    lines: list[Block] = [Line(part, bold=True) for part in tx.wrap(indonesian, width.chars)]
+    return lines + _gloss(english, width)
+
+
+def _gloss(english: str, width: PaperWidth) -> list[Block]:
+    return [Line(part, small=True) for part in tx.wrap(english, width.small_chars)]
+
+
+def _plain(text: str, width: PaperWidth, align: Align = Align.LEFT) -> list[Block]:
+    return [Line(part, align=align) for part in tx.wrap(text, width.chars)]
+
+
+def _kv(label: str, value: str, width: PaperWidth) -> list[Block]:
+    return [Line(part) for part in tx.label_value(label, value, width.chars, _LABEL)]
+
+
+def _rule(width: PaperWidth, char: str = "-") -> Line:
+    return Line(char * width.chars)
+
+
+def _station(station: Station, width: PaperWidth) -> list[Block]:
+    lines: list[Block] = [
+        Line(part, align=Align.CENTER, bold=True) for part in tx.wrap(station.election, width.chars)
+    ]
+    lines += _kv("Desa", station.village, width)
+    lines += _kv("TPS", station.station, width)
+    lines += _kv("Kios", station.kiosk_id, width)
+    return lines
+
+
+def _count_row(label: str, count: int, width: PaperWidth, bold: bool = False) -> list[Block]:
+    return [Line(part, bold=bold) for part in tx.columns(label, str(count), width.chars)]
+
+
+def _candidates(candidates: tuple[CandidateCount, ...], width: PaperWidth) -> list[Block]:
+    lines: list[Block] = [Line(tx.columns("No Calon", "Suara", width.chars)[0], bold=True)]
+    lines += [Line(tx.columns("No Candidate", "Votes", width.small_chars)[0], small=True)]
+    for candidate in sorted(candidates, key=lambda c: c.number):
+        lines += _count_row(f"{candidate.number:>2} {candidate.name}", candidate.votes, width)
+    return lines
+
+
+def _digest(label: str, english: str, value: str, width: PaperWidth) -> list[Block]:
+    return _heading(label, english, width) + _plain(tx.grouped(value), width)
+
+
+def _signatures(width: PaperWidth) -> list[Block]:
+    lines: list[Block] = [Feed(1)]
+    lines += _heading("Tanda tangan", "Signatures", width)
+    for role in ("Ketua KPPS", "Anggota KPPS", "Saksi"):
+        lines += [Feed(2), Line("." * (width.chars - 4)), Line(role)]
+    return lines
+
+
+def _qr_parts(payload: bytes, width: PaperWidth) -> list[Block]:
+    parts = split_qr_parts(payload)
+    blocks: list[Block] = []
+    if len(parts) > 1:
+        blocks += _plain(f"Pindai semua {len(parts)} kode QR.", width)
+        blocks += _gloss(f"Scan all {len(parts)} QR codes.", width)
+    for number, part in enumerate(parts, start=1):
+        blocks += [Feed(1), Line(f"QR {number}/{len(parts)}", align=Align.CENTER, bold=True)]
+        blocks += [Feed(1), Qr(part), Feed(1)]
+    return blocks
+
+
+def layout_zero_report(report: ZeroReport, width: PaperWidth) -> Document:
+    """The zero report printed before the polls open."""
+    blocks: list[Block] = _title("LAPORAN NOL", "Zero report", width)
+    blocks += [_rule(width, "=")]
+    blocks += _station(report.station, width)
+    blocks += _kv("Waktu", _when(report.printed_at), width)
+    blocks += [_rule(width)]
+    blocks += _candidates(report.candidates, width)
+    blocks += [_rule(width)]
+    blocks += _count_row("Surat suara tercatat", report.ballots_cast, width, bold=True)
+    blocks += _gloss("Ballots recorded", width)
+    blocks += [_rule(width)]
+    blocks += _plain("Kotak suara elektronik kosong.", width)
+    blocks += _gloss("The electronic ballot box is empty.", width)
+    blocks += _digest("Akar komitmen", "Commitment root", report.commitment_root, width)
+    blocks += _kv("Versi", report.software_version, width)
+    blocks += _signatures(width)
+    return Document("zero-report", width, tuple(blocks))
+
+
+def layout_voter_record(record: VoterRecord, width: PaperWidth) -> Document:
+    """The voter's paper record of their choice, for the audit box."""
+    blocks: list[Block] = _title("CATATAN PILIHAN", "Voter's paper record", width)
+    blocks += [_rule(width, "=")]
+    blocks += _kv("Desa", record.village, width)
+    blocks += _kv("TPS", record.station, width)
+    blocks += [_rule(width)]
+    blocks += [Line("Pilihan", align=Align.CENTER), Line("Choice", align=Align.CENTER, small=True)]
+    blocks += [
+        Line(f"No. {record.candidate_number}", align=Align.CENTER, bold=True, size=Size.DOUBLE)
+    ]
+    blocks += [
+        Line(part, align=Align.CENTER, bold=True, size=Size.TALL)
+        for part in tx.wrap(record.candidate_name.upper(), width.chars)
+    ]
+    blocks += [_rule(width)]
+    blocks += _kv("Kode", record.tracking_code, width)
+    blocks += _gloss("Tracking code", width)
+    blocks += [Feed(1)]
+    blocks += _plain("Masukkan ke kotak audit.", width, Align.CENTER)
+    blocks += [
+        Line(part, align=Align.CENTER, small=True)
+        for part in tx.wrap("Put this into the audit box.", width.small_chars)
+    ]
+    return Document("voter-record", width, tuple(blocks))
+
+
+def layout_take_home_slip(slip: TakeHomeSlip, width: PaperWidth) -> Document:
+    """The slip the voter keeps: the tracking code and where to check it, never the choice."""
+    blocks: list[Block] = _title("KODE PELACAKAN", "Ballot tracking code", width)
+    blocks += [_rule(width, "="), Feed(1)]
+    blocks += [
+        Line(part, align=Align.CENTER, bold=True, size=Size.TALL)
+        for part in tx.wrap(slip.tracking_code, width.chars)
+    ]
+    blocks += [Feed(1), _rule(width)]
+    blocks += _plain("Periksa kode ini setelah pemungutan suara di:", width)
+    blocks += _gloss("Check this code after the vote at:", width)
+    blocks += [Line(part, bold=True) for part in tx.wrap(slip.lookup, width.chars)]
+    blocks += [Feed(1)]
+    blocks += _plain("Slip ini tidak menunjukkan pilihan Anda.", width)
+    blocks += _gloss("This slip does not show your vote.", width)
+    return Document("take-home-slip", width, tuple(blocks))
+
+
+def layout_results_report(report: ResultsReport, width: PaperWidth) -> Document:
+    """The results report at close of polls, with the signed results as SDQR1 QR codes."""
+    blocks: list[Block] = _title("LAPORAN HASIL", "Results report", width)
+    blocks += [_rule(width, "=")]
+    blocks += _station(report.station, width)
+    blocks += _kv("Ditutup", _when(report.closed_at), width)
+    blocks += [_rule(width)]
+    blocks += _candidates(report.candidates, width)
+    blocks += [_rule(width)]
+    blocks += _count_row("Jumlah suara calon", report.total_votes, width, bold=True)
+    blocks += _gloss("Total votes for candidates", width)
+    blocks += _count_row("Surat suara tercatat", report.ballots_cast, width)
+    blocks += _gloss("Ballots recorded", width)
+    blocks += _count_row("Aktivasi pemilih", report.activations, width)
+    blocks += _gloss("Voter activations", width)
+    blocks += _count_row("Dibatalkan", report.voided, width)
+    blocks += _gloss("Voided", width)
+    blocks += [_rule(width)]
+    blocks += _digest("Akar komitmen", "Commitment root", report.commitment_root, width)
+    blocks += _digest(
+        "Sidik jari tanda tangan", "Signature fingerprint", report.signature_fingerprint, width
+    )
+    blocks += [_rule(width)]
+    blocks += _heading("Hasil bertanda tangan", "Signed results", width)
+    blocks += _qr_parts(report.signed_results, width)
+    blocks += _signatures(width)
+    return Document("results-report", width, tuple(blocks))
+
+
+def layout_trustee_card(card: TrusteeCardReprint, width: PaperWidth) -> Document:
+    """A reprinted trustee (key holder) card; the card data goes into SDQR1 QR codes."""
+    blocks: list[Block] = _title("KARTU PEMEGANG KUNCI", "Trustee card", width)
+    blocks += [Line("CETAK ULANG KARTU", align=Align.CENTER, bold=True)]
+    blocks += [Line("Card reprint", align=Align.CENTER, small=True)]
+    blocks += [_rule(width, "=")]
+    blocks += [
+        Line(part, align=Align.CENTER, bold=True) for part in tx.wrap(card.election, width.chars)
+    ]
+    blocks += _kv("No.", str(card.trustee_number), width)
+    blocks += _kv("Nama", card.trustee_name, width)
+    blocks += [_rule(width)]
+    blocks += _digest("Sidik jari kartu", "Card fingerprint", card.card_fingerprint, width)
+    blocks += _qr_parts(card.card_data, width)
+    blocks += [_rule(width)]
+    blocks += _plain("Simpan kartu ini di tempat aman. Jangan difoto atau dibagikan.", width)
+    blocks += _gloss("Keep this card safe. Do not photograph or share it.", width)
+    return Document("trustee-card", width, tuple(blocks))
+
+
+def layout_receipt(content: ReceiptContent, width: PaperWidth) -> Document:
+    """Lay out any receipt content type."""
+    if isinstance(content, ZeroReport):
+        return layout_zero_report(content, width)
+    if isinstance(content, VoterRecord):
+        return layout_voter_record(content, width)
+    if isinstance(content, TakeHomeSlip):
+        return layout_take_home_slip(content, width)
+    if isinstance(content, ResultsReport):
+        return layout_results_report(content, width)
+    if isinstance(content, TrusteeCardReprint):
+        return layout_trustee_card(content, width)
+    raise TypeError(f"not receipt content: {type(content).__name__}")

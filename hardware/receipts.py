@@ -1,0 +1,167 @@
+"""Receipt content: what the engine hands in, as plain frozen dataclasses.
+
+The kiosk engine owns the facts (counts, tracking codes, the signed results record);
+`hardware.layout` owns where they go on paper. Each class checks on construction that
+its content can be printed honestly and raises `ReceiptContentError` otherwise; it
+does not check election rules, which are the engine's business.
+
+The voter record deliberately carries no time and no sequence number: the paper
+records in the audit box must not be orderable back to the queue of voters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from hardware import text as tx
+from hardware.errors import ReceiptContentError
+
+
+def _require_text(value: str, what: str) -> None:
+    if not isinstance(value, str) or not tx.printable(value).strip():
+        raise ReceiptContentError(f"{what} must be a non-blank string")
+
+
+def _require_count(value: int, what: str) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ReceiptContentError(f"{what} must be a non-negative integer, not {value!r}")
+
+
+def _require_candidates(candidates: tuple[CandidateCount, ...]) -> None:
+    if not isinstance(candidates, tuple) or not candidates:
+        raise ReceiptContentError("candidates must be a non-empty tuple")
+    numbers = [candidate.number for candidate in candidates]
+    if len(set(numbers)) != len(numbers):
+        raise ReceiptContentError("candidate numbers must be unique")
+
+
+@dataclass(frozen=True)
+class Station:
+    """Where a report comes from: election title, village (desa), polling station, kiosk."""
+
+    election: str
+    village: str
+    station: str
+    kiosk_id: str
+
+    def __post_init__(self) -> None:
+        for name in ("election", "village", "station", "kiosk_id"):
+            _require_text(getattr(self, name), name)
+
+
+@dataclass(frozen=True)
+class CandidateCount:
+    """One line of a report: ballot number, name and votes counted."""
+
+    number: int
+    name: str
+    votes: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.number, int) or self.number < 1:
+            raise ReceiptContentError("candidate number must be a positive integer")
+        _require_text(self.name, "candidate name")
+        _require_count(self.votes, "votes")
+
+
+@dataclass(frozen=True)
+class ZeroReport:
+    """Printed before polls open: every candidate at zero, the store empty."""
+
+    station: Station
+    candidates: tuple[CandidateCount, ...]
+    ballots_cast: int
+    commitment_root: str
+    software_version: str
+    printed_at: datetime
+
+    def __post_init__(self) -> None:
+        _require_candidates(self.candidates)
+        _require_count(self.ballots_cast, "ballots_cast")
+        if self.ballots_cast or any(c.votes for c in self.candidates):
+            raise ReceiptContentError("a zero report must show zero ballots and zero votes")
+        _require_text(self.commitment_root, "commitment_root")
+        _require_text(self.software_version, "software_version")
+
+
+@dataclass(frozen=True)
+class VoterRecord:
+    """The voter's paper record of their choice, dropped into the audit box."""
+
+    village: str
+    station: str
+    candidate_number: int
+    candidate_name: str
+    tracking_code: str
+
+    def __post_init__(self) -> None:
+        _require_text(self.village, "village")
+        _require_text(self.station, "station")
+        if not isinstance(self.candidate_number, int) or self.candidate_number < 1:
+            raise ReceiptContentError("candidate number must be a positive integer")
+        _require_text(self.candidate_name, "candidate name")
+        _require_text(self.tracking_code, "tracking code")
+
+
+@dataclass(frozen=True)
+class TakeHomeSlip:
+    """What the voter takes home: the tracking code and where to look it up, no choice."""
+
+    tracking_code: str
+    lookup: str
+
+    def __post_init__(self) -> None:
+        _require_text(self.tracking_code, "tracking code")
+        _require_text(self.lookup, "lookup")
+
+
+@dataclass(frozen=True)
+class ResultsReport:
+    """Printed at close of polls; `signed_results` is the engine's signed record, opaque here."""
+
+    station: Station
+    candidates: tuple[CandidateCount, ...]
+    ballots_cast: int
+    activations: int
+    voided: int
+    commitment_root: str
+    signature_fingerprint: str
+    signed_results: bytes
+    closed_at: datetime
+
+    def __post_init__(self) -> None:
+        _require_candidates(self.candidates)
+        for name in ("ballots_cast", "activations", "voided"):
+            _require_count(getattr(self, name), name)
+        _require_text(self.commitment_root, "commitment_root")
+        _require_text(self.signature_fingerprint, "signature_fingerprint")
+        if not isinstance(self.signed_results, bytes) or not self.signed_results:
+            raise ReceiptContentError("signed_results must be non-empty bytes")
+
+    @property
+    def total_votes(self) -> int:
+        return sum(candidate.votes for candidate in self.candidates)
+
+
+@dataclass(frozen=True)
+class TrusteeCardReprint:
+    """A replacement trustee (key holder) card; `card_data` is opaque, printed as QR."""
+
+    election: str
+    trustee_number: int
+    trustee_name: str
+    card_fingerprint: str
+    card_data: bytes
+
+    def __post_init__(self) -> None:
+        _require_text(self.election, "election")
+        if not isinstance(self.trustee_number, int) or self.trustee_number < 1:
+            raise ReceiptContentError("trustee number must be a positive integer")
+        _require_text(self.trustee_name, "trustee name")
+        _require_text(self.card_fingerprint, "card_fingerprint")
+        if not isinstance(self.card_data, bytes) or not self.card_data:
+            raise ReceiptContentError("card_data must be non-empty bytes")
+
+
+ReceiptContent = ZeroReport | VoterRecord | TakeHomeSlip | ResultsReport | TrusteeCardReprint
