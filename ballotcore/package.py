@@ -1,0 +1,524 @@
+"""The station election package: one folder per polling station, copied to the kiosk's USB stick.
+
+Layout of `<village-code>_<station-code>.sdpkg/`:
+
+    manifest.json    authority-signed (label "station-manifest") record "station-manifest":
+                     election id, definition hash, digest of election.json, village, station,
+                     kiosk id and the hash and size of EVERY other file in the folder
+    election.json    the public record, byte-identical to the election's election.json
+    kiosk-cert.json  the authority-signed kiosk certificate of this station
+    officers.json    record "officer-credentials": per officer slot (2) a salted scrypt
+                     verifier of the officer PIN and the kiosk's Ed25519 private key
+                     wrapped with AES-256-GCM under a key derived from that PIN
+    photos/<file>    candidate photos named in the definition (optional)
+
+`load_package` verifies everything (authority signature on the manifest, the public record,
+every file hash, no unlisted file, the certificate) and returns a typed `StationPackage`,
+or raises `PackageError` whose message starts with the file or part that is wrong.
+
+PIN key derivation (shared with trustee cards): one scrypt run per PIN gives 64 bytes,
+HKDF-SHA256 splits them into a 32-byte verifier and a 32-byte AES-256-GCM key. The kiosk
+key therefore never leaves the stick in the clear: a lost stick costs an attacker a
+brute force of the 6-digit PIN at scrypt cost per guess (see docs/PROVISIONING.md). The
+PIN sheets are written next to the packages, never inside one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from ballotcore.codec import decode_record, encode_record, expect_keys, field, hex_bytes
+from ballotcore.election import Station, Village
+from ballotcore.errors import BallotCoreError
+from ballotcore.hashing import digest32, hash_bytes
+from ballotcore.public_record import (
+    CERT_LABEL,
+    KioskCertificate,
+    PublicRecord,
+    open_certificate,
+    parse_public_record,
+)
+from ballotcore.signing import SignedRecord, public_bytes
+
+MANIFEST_KIND = MANIFEST_LABEL = "station-manifest"
+OFFICERS_KIND = "officer-credentials"
+VERSION = 1
+MANIFEST_FILE = "manifest.json"
+RECORD_FILE = "election.json"
+CERT_FILE = "kiosk-cert.json"
+OFFICERS_FILE = "officers.json"
+PHOTO_DIR = "photos"
+PACKAGE_SUFFIX = ".sdpkg"
+OFFICER_SLOTS = 2
+OFFICER_PIN_DIGITS = 6
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+class PackageError(BallotCoreError):
+    """A station package that is damaged, tampered with, or not for this election."""
+
+
+class WrongPin(PackageError):
+    """An officer PIN that matches no officer slot of the package."""
+
+
+# ------------------------------------------------------------------ PIN key derivation
+
+
+@dataclass(frozen=True, slots=True)
+class PinKdf:
+    """scrypt cost parameters. Defaults cost ~25-50 ms and 16 MB per PIN try on a laptop core.
+
+    Cheaper parameters exist only for tests (`PinKdf.testing()`), passed explicitly.
+    """
+
+    log_n: int = 14
+    r: int = 8
+    p: int = 1
+
+    @classmethod
+    def testing(cls) -> PinKdf:
+        """Fast, weak parameters for unit tests and fixtures only."""
+        return cls(log_n=8, r=8, p=1)
+
+    def to_body(self) -> dict[str, Any]:
+        return {"name": "scrypt", "log_n": self.log_n, "r": self.r, "p": self.p}
+
+    @classmethod
+    def from_body(cls, body: Any) -> PinKdf:
+        if not isinstance(body, dict):
+            raise PackageError("kdf must be an object")
+        try:
+            expect_keys(body, {"name", "log_n", "r", "p"}, "kdf")
+            if field(body, "name", str) != "scrypt":
+                raise PackageError("kdf: only scrypt is supported")
+            kdf = cls(field(body, "log_n", int), field(body, "r", int), field(body, "p", int))
+        except BallotCoreError as exc:
+            raise PackageError(str(exc)) from exc
+        if not (4 <= kdf.log_n <= 20 and 1 <= kdf.r <= 32 and 1 <= kdf.p <= 4):
+            raise PackageError("kdf: scrypt parameters out of range")
+        return kdf
+
+
+def derive_pin_keys(pin: str, salt: bytes, kdf: PinKdf, purpose: str) -> tuple[bytes, bytes]:
+    """(verifier, wrap key) from ONE scrypt run, split by HKDF with `purpose` in the info."""
+    n = 1 << kdf.log_n
+    master = hashlib.scrypt(
+        pin.encode("utf-8"),
+        salt=salt,
+        n=n,
+        r=kdf.r,
+        p=kdf.p,
+        maxmem=256 * n * kdf.r * kdf.p + (1 << 20),
+        dklen=64,
+    )
+    okm = HKDF(hashes.SHA256(), 64, salt=None, info=f"SuaraDesa/v1/{purpose}".encode()).derive(
+        master
+    )
+    return okm[:32], okm[32:]
+
+
+def is_weak_pin(pin: str) -> bool:
+    """True for PINs a person might guess: few distinct digits, runs, short repeats, dates."""
+    digits = [int(c) for c in pin]
+    if len(set(digits)) <= 2:  # 111111, 112211, 121212
+        return True
+    steps = {(b - a) % 10 for a, b in zip(digits, digits[1:], strict=False)}
+    if len(steps) == 1:  # 123456, 654321, 890123, 135791
+        return True
+    for period in (2, 3):  # 123123, 1212...
+        if all(pin[i] == pin[i % period] for i in range(len(pin))):
+            return True
+    if pin == pin[::-1]:  # 123321
+        return True
+    if len(pin) == 6 and pin[:2] in {"19", "20"} and 1 <= int(pin[2:4]) <= 12:
+        return True  # a year and a month: 198507, 200312
+    return False
+
+
+def new_pin(digits: int = OFFICER_PIN_DIGITS) -> str:
+    """A fresh random PIN from `secrets`, weak patterns refused."""
+    while True:
+        pin = "".join(secrets.choice("0123456789") for _ in range(digits))
+        if not is_weak_pin(pin):
+            return pin
+
+
+# ------------------------------------------------------------------ officer credentials
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerCredential:
+    """One officer slot: salted PIN verifier and the PIN-wrapped kiosk key."""
+
+    slot: int
+    salt: bytes
+    verifier: bytes
+    nonce: bytes
+    wrapped_key: bytes
+
+
+def _wrap_aad(election_id: str, village: str, station: str, kiosk_id: str, slot: int) -> bytes:
+    return hash_bytes(
+        "officer-key-wrap",
+        election_id.encode(),
+        village.encode(),
+        station.encode(),
+        kiosk_id.encode(),
+        slot.to_bytes(4, "big"),
+    )
+
+
+def seal_officer_credentials(
+    cert: KioskCertificate,
+    kiosk_key: Ed25519PrivateKey,
+    pins: list[str],
+    kdf: PinKdf | None = None,
+) -> bytes:
+    """The officers.json record: one slot per PIN (used by provisioning)."""
+    kdf = kdf or PinKdf()
+    raw = kiosk_key.private_bytes_raw()
+    slots: list[dict[str, Any]] = []
+    for slot, pin in enumerate(pins, start=1):
+        salt = secrets.token_bytes(16)
+        verifier, wrap_key = derive_pin_keys(pin, salt, kdf, "officer-pin")
+        nonce = secrets.token_bytes(12)
+        aad = _wrap_aad(cert.election_id, cert.village, cert.station, cert.kiosk_id, slot)
+        wrapped = AESGCM(wrap_key).encrypt(nonce, raw, aad)
+        slots.append(
+            {
+                "slot": slot,
+                "salt": salt.hex(),
+                "verifier": verifier.hex(),
+                "nonce": nonce.hex(),
+                "wrapped_key": wrapped.hex(),
+            }
+        )
+    return encode_record(
+        OFFICERS_KIND, VERSION, {"kiosk_id": cert.kiosk_id, "kdf": kdf.to_body(), "officers": slots}
+    )
+
+
+def _parse_officers(data: bytes, kiosk_id: str) -> tuple[PinKdf, tuple[OfficerCredential, ...]]:
+    body = decode_record(OFFICERS_KIND, VERSION, data)
+    expect_keys(body, {"kiosk_id", "kdf", "officers"}, "officer credentials")
+    if field(body, "kiosk_id", str) != kiosk_id:
+        raise PackageError("credentials are for another kiosk")
+    kdf = PinKdf.from_body(body["kdf"])
+    creds: list[OfficerCredential] = []
+    for i, entry in enumerate(field(body, "officers", list), start=1):
+        if not isinstance(entry, dict):
+            raise PackageError("officer entry must be an object")
+        expect_keys(entry, {"slot", "salt", "verifier", "nonce", "wrapped_key"}, "officer")
+        if field(entry, "slot", int) != i:
+            raise PackageError("officer slots must run 1, 2, ...")
+        creds.append(
+            OfficerCredential(
+                i,
+                hex_bytes(entry["salt"], 16, "salt"),
+                hex_bytes(entry["verifier"], 32, "verifier"),
+                hex_bytes(entry["nonce"], 12, "nonce"),
+                hex_bytes(entry["wrapped_key"], 48, "wrapped_key"),
+            )
+        )
+    if len(creds) != OFFICER_SLOTS:
+        raise PackageError(f"expected {OFFICER_SLOTS} officer slots, found {len(creds)}")
+    return kdf, tuple(creds)
+
+
+# ------------------------------------------------------------------ manifest
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What the authority signed: which station, which election, which exact files."""
+
+    election_id: str
+    definition_hash: bytes
+    public_record: bytes  # PublicRecord.digest() of election.json
+    village: str
+    station: str
+    kiosk_id: str
+    files: dict[str, tuple[int, bytes]]  # relative path -> (size, hash)
+
+    def to_bytes(self) -> bytes:
+        return encode_record(
+            MANIFEST_KIND,
+            VERSION,
+            {
+                "election_id": self.election_id,
+                "definition_hash": self.definition_hash.hex(),
+                "public_record": self.public_record.hex(),
+                "village": self.village,
+                "station": self.station,
+                "kiosk_id": self.kiosk_id,
+                "files": [
+                    {"path": p, "size": s, "hash": h.hex()}
+                    for p, (s, h) in sorted(self.files.items())
+                ],
+            },
+        )
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Manifest:
+        body = decode_record(MANIFEST_KIND, VERSION, data)
+        keys = {"election_id", "definition_hash", "public_record", "village", "station"}
+        expect_keys(body, keys | {"kiosk_id", "files"}, "manifest")
+        files: dict[str, tuple[int, bytes]] = {}
+        for entry in field(body, "files", list):
+            if not isinstance(entry, dict):
+                raise PackageError("file entry must be an object")
+            expect_keys(entry, {"path", "size", "hash"}, "file entry")
+            path = field(entry, "path", str)
+            _check_rel_path(path)
+            if path in files:
+                raise PackageError(f"{path} is listed twice")
+            files[path] = (field(entry, "size", int), hex_bytes(entry["hash"], 32, "hash"))
+        return cls(
+            field(body, "election_id", str),
+            hex_bytes(body["definition_hash"], 32, "definition_hash"),
+            hex_bytes(body["public_record"], 32, "public_record"),
+            field(body, "village", str),
+            field(body, "station", str),
+            field(body, "kiosk_id", str),
+            files,
+        )
+
+
+def file_hash(data: bytes) -> bytes:
+    """The hash a manifest lists for one file."""
+    return digest32("package-file", data)
+
+
+def _check_rel_path(path: str) -> None:
+    parts = path.split("/")
+    if (
+        not path
+        or path.startswith("/")
+        or any(p in {"", ".", ".."} or p.startswith(".") for p in parts)
+        or "\\" in path
+    ):
+        raise PackageError(f"{path!r} is not a plain relative path")
+
+
+def package_name(village: str, station: str) -> str:
+    """Folder name of a station's package."""
+    return f"{village}_{station}{PACKAGE_SUFFIX}"
+
+
+# ------------------------------------------------------------------ loading
+
+
+@dataclass(frozen=True)
+class StationPackage:
+    """A fully verified station package (see module docstring)."""
+
+    path: Path
+    manifest: Manifest
+    public_record: PublicRecord
+    certificate: KioskCertificate
+    signed_certificate: SignedRecord
+    village: Village
+    station: Station
+    kiosk_id: str
+    photos: dict[int, bytes]  # candidate number -> image bytes
+    digest: bytes  # digest32("station-package", manifest.json bytes)
+    kdf: PinKdf
+    officers: tuple[OfficerCredential, ...]
+
+
+def _read(root: Path, rel: str) -> bytes:
+    p = root / rel
+    if not p.is_file():
+        raise PackageError("missing")
+    if p.stat().st_size > MAX_FILE_BYTES:
+        raise PackageError("file is too large")
+    return p.read_bytes()
+
+
+def _list_files(root: Path) -> list[str]:
+    out: list[str] = []
+    for p in sorted(root.rglob("*")):
+        if p.is_symlink():
+            raise PackageError(f"{p.relative_to(root).as_posix()}: symbolic links are not allowed")
+        if p.is_file():
+            out.append(p.relative_to(root).as_posix())
+    return out
+
+
+def check_certificate_dates(cert: KioskCertificate, today: dt.date, allow_early: bool) -> None:
+    """Raise unless `today` is inside the certificate's window (or before it, if allowed)."""
+    if today > dt.date.fromisoformat(cert.valid_until):
+        raise PackageError(f"{CERT_FILE}: the kiosk certificate expired on {cert.valid_until}")
+    if not allow_early and today < dt.date.fromisoformat(cert.valid_from):
+        raise PackageError(f"{CERT_FILE}: the kiosk certificate is valid from {cert.valid_from}")
+
+
+def load_package(
+    path: Path,
+    expected_authority: str | None = None,
+    today: dt.date | None = None,
+    *,
+    expected_election: bytes | None = None,
+    allow_early: bool = False,
+) -> StationPackage:
+    """Read and verify a station package folder; raise PackageError naming the bad part.
+
+    `expected_authority`: the authority key id obtained out of band (authority.txt).
+    `expected_election`: PublicRecord.digest() of the election the caller belongs to.
+    `today`: check the certificate's validity window on that day (`allow_early` accepts
+    a day before the window, for preparing kiosks ahead of election day).
+    """
+    path = Path(path)
+    if not path.is_dir():
+        raise PackageError(f"{path}: not a package folder")
+    part = RECORD_FILE
+    try:
+        record_bytes = _read(path, RECORD_FILE)
+        record = parse_public_record(record_bytes, expected_authority)
+        if expected_election is not None and record.digest() != expected_election:
+            raise PackageError("package is for another election")
+        part = MANIFEST_FILE
+        manifest_bytes = _read(path, MANIFEST_FILE)
+        signed_manifest = SignedRecord.from_bytes(manifest_bytes)
+        manifest = Manifest.from_bytes(signed_manifest.verify(record.authority_key, MANIFEST_LABEL))
+        if (
+            manifest.election_id != record.definition.election_id
+            or manifest.definition_hash != record.definition_hash
+            or manifest.public_record != record.digest()
+        ):
+            raise PackageError("package is for another election")
+        contents: dict[str, bytes] = {}
+        for rel in _list_files(path):
+            if rel == MANIFEST_FILE:
+                continue
+            part = rel
+            if rel not in manifest.files:
+                raise PackageError("file is not listed in the manifest")
+            contents[rel] = _read(path, rel)
+            size, expected = manifest.files[rel]
+            if len(contents[rel]) != size or not hmac.compare_digest(
+                file_hash(contents[rel]), expected
+            ):
+                raise PackageError("hash mismatch (the file was changed or damaged)")
+        for rel in sorted(set(manifest.files) - set(contents)):
+            part = rel
+            raise PackageError("missing")
+        part = CERT_FILE
+        signed_cert = SignedRecord.from_bytes(contents[CERT_FILE])
+        cert = open_certificate(signed_cert, record.authority_key)
+        if record.signed_certificates.get(cert.kiosk_id) != signed_cert:
+            raise PackageError("certificate is not the one in the public record")
+        if (cert.kiosk_id, cert.village, cert.station) != (
+            manifest.kiosk_id,
+            manifest.village,
+            manifest.station,
+        ):
+            raise PackageError("certificate is for another station")
+        village = record.definition.village(cert.village)
+        station = village.station(cert.station)
+        if today is not None:
+            check_certificate_dates(cert, today, allow_early)
+        part = OFFICERS_FILE
+        kdf, officers = _parse_officers(contents[OFFICERS_FILE], cert.kiosk_id)
+        photos: dict[int, bytes] = {}
+        for cand in village.candidates:
+            if cand.photo is not None:
+                part = f"{PHOTO_DIR}/{cand.photo}"
+                if part not in contents:
+                    raise PackageError("missing")
+                photos[cand.number] = contents[part]
+    except PackageError as exc:
+        if str(exc).startswith(("package is for another election", f"{CERT_FILE}:")):
+            raise
+        raise PackageError(f"{part}: {exc}") from exc
+    except BallotCoreError as exc:
+        raise PackageError(f"{part}: {exc}") from exc
+    except (KeyError, ValueError, TypeError) as exc:
+        raise PackageError(f"{part}: malformed ({exc})") from exc
+    return StationPackage(
+        path,
+        manifest,
+        record,
+        cert,
+        signed_cert,
+        village,
+        station,
+        cert.kiosk_id,
+        photos,
+        digest32("station-package", manifest_bytes),
+        kdf,
+        officers,
+    )
+
+
+# ------------------------------------------------------------------ officer PINs
+
+
+def _try_slot(package: StationPackage, cred: OfficerCredential, pin: str) -> bytes | None:
+    verifier, wrap_key = derive_pin_keys(pin, cred.salt, package.kdf, "officer-pin")
+    if not hmac.compare_digest(verifier, cred.verifier):
+        return None
+    return wrap_key
+
+
+def check_officer_pin(package: StationPackage, pin: str) -> int | None:
+    """The officer slot (1 or 2) whose PIN this is, or None. Costs one scrypt run per slot."""
+    if len(pin) != OFFICER_PIN_DIGITS or not pin.isascii() or not pin.isdigit():
+        return None
+    for cred in package.officers:
+        if _try_slot(package, cred, pin) is not None:
+            return cred.slot
+    return None
+
+
+def unlock_kiosk_key(package: StationPackage, pin: str) -> tuple[int, Ed25519PrivateKey]:
+    """(officer slot, kiosk private key) for a correct officer PIN; WrongPin otherwise."""
+    if len(pin) == OFFICER_PIN_DIGITS and pin.isascii() and pin.isdigit():
+        cert = package.certificate
+        for cred in package.officers:
+            wrap_key = _try_slot(package, cred, pin)
+            if wrap_key is None:
+                continue
+            aad = _wrap_aad(cert.election_id, cert.village, cert.station, cert.kiosk_id, cred.slot)
+            try:
+                raw = AESGCM(wrap_key).decrypt(cred.nonce, cred.wrapped_key, aad)
+            except InvalidTag as exc:
+                raise PackageError(f"{OFFICERS_FILE}: the wrapped kiosk key is damaged") from exc
+            key = Ed25519PrivateKey.from_private_bytes(raw)
+            if public_bytes(key) != cert.public_key:
+                raise PackageError(f"{OFFICERS_FILE}: the kiosk key does not match its certificate")
+            return cred.slot, key
+    raise WrongPin("wrong officer PIN")
+
+
+__all__ = [
+    "CERT_LABEL",
+    "Manifest",
+    "OfficerCredential",
+    "PackageError",
+    "PinKdf",
+    "StationPackage",
+    "WrongPin",
+    "check_officer_pin",
+    "derive_pin_keys",
+    "file_hash",
+    "is_weak_pin",
+    "load_package",
+    "new_pin",
+    "package_name",
+    "seal_officer_credentials",
+    "unlock_kiosk_key",
+]

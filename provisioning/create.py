@@ -1,0 +1,289 @@
+"""`create`: from a spec to a complete election folder, atomically.
+
+Everything is written into a hidden temporary sibling of the output folder, which is
+renamed into place only when every file exists; on any failure the temporary folder is
+removed, so an election folder is either complete or absent. Output layout (see
+docs/PROVISIONING.md):
+
+    election.json                      the signed public record
+    authority.txt                      the authority key id (publish it)
+    authority/authority-key.pem        the authority key, encrypted under the passphrase
+    packages/<village>_<station>.sdpkg one package per polling station (copy to the USB stick)
+    trustee-cards/<village>/           trustee-<i>.png, trustee-<i>.sdcard, cards.pdf
+    pin-sheets/officers/<v>_<s>.pdf    officer PIN sheet per station (print, then delete)
+    pin-sheets/trustees/<village>.pdf  trustee PIN sheet per village (print, then delete)
+    secret/pins.json                   every PIN, machine readable, for demos and tests only
+    summary.csv                        one row per station
+
+Work per village (PIN hashing, trustee cards, PDFs) runs in a process pool; the authority
+key stays in the main process, which signs certificates, the public record and manifests.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from ballotcore.election import ElectionDefinition
+from ballotcore.package import MANIFEST_LABEL, PinKdf, file_hash, package_name
+from ballotcore.public_record import (
+    CERT_LABEL,
+    RECORD_LABEL,
+    KioskCertificate,
+    VillageKey,
+    build_public_record_body,
+    parse_public_record,
+)
+from ballotcore.signing import key_id, public_bytes, sign_record
+from ballotcore.trustees import deal
+from provisioning import authority
+from provisioning.spec import Spec, load_spec
+from provisioning.village import (
+    OFFICER_SHEETS_DIR,
+    PACKAGES_DIR,
+    TRUSTEE_SHEETS_DIR,
+    StationTask,
+    VillageResult,
+    VillageTask,
+    provision_village,
+)
+
+PINS_FILE = "secret/pins.json"
+SUMMARY_FILE = "summary.csv"
+PINS_WARNING = (
+    "RAHASIA / SECRET. Every PIN of this election. For demonstrations and tests only: in a "
+    "real election print the PIN sheets, then delete this folder."
+)
+
+
+class ProvisionError(Exception):
+    """Provisioning cannot go on; the message is one sentence for the official."""
+
+
+@dataclass(frozen=True)
+class StationSummary:
+    village: str
+    village_name: str
+    district: str
+    station: str
+    dpt: int
+    kiosk_id: str
+    package: str  # path relative to the election folder
+
+
+@dataclass(frozen=True)
+class ElectionSummary:
+    out_dir: Path
+    election_id: str
+    authority_id: str
+    record_digest: str
+    villages: int
+    stations: tuple[StationSummary, ...]
+    trustee_cards: int
+    seconds: float
+
+
+def _resolve(spec: Path | str | Spec | ElectionDefinition) -> Spec:
+    if isinstance(spec, Spec):
+        return spec
+    if isinstance(spec, ElectionDefinition):
+        import datetime as dt
+
+        day = dt.date.fromisoformat(spec.date)
+        return Spec(
+            spec,
+            {},
+            (day - dt.timedelta(days=14)).isoformat(),
+            (day + dt.timedelta(days=7)).isoformat(),
+        )
+    return load_spec(Path(spec))
+
+
+def create_election(
+    spec: Path | str | Spec | ElectionDefinition,
+    out_dir: Path | str,
+    passphrase: str,
+    *,
+    authority_key: Ed25519PrivateKey | None = None,
+    kdf: PinKdf | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ElectionSummary:
+    """Provision a whole election day into `out_dir` (must not exist); see module docstring.
+
+    `kdf` defaults to the production scrypt cost; tests pass `PinKdf.testing()` explicitly.
+    `authority_key` reuses a regency's existing root key instead of creating one.
+    """
+    started = time.perf_counter()
+    resolved = _resolve(spec)
+    out = Path(out_dir)
+    if out.exists():
+        raise ProvisionError(f"{out} already exists; choose a new folder")
+    authority.check_passphrase(passphrase)
+    if not out.parent.is_dir():
+        raise ProvisionError(f"{out.parent} does not exist")
+    tmp = out.parent / f".{out.name}.tmp-{secrets.token_hex(4)}"
+    tmp.mkdir()
+    try:
+        summary = _create(
+            resolved, tmp, passphrase, authority_key, kdf or PinKdf(), workers, progress
+        )
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dataclasses.replace(summary, out_dir=out, seconds=time.perf_counter() - started)
+
+
+def _create(
+    spec: Spec,
+    root: Path,
+    passphrase: str,
+    auth_key: Ed25519PrivateKey | None,
+    kdf: PinKdf,
+    workers: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> ElectionSummary:
+    definition = spec.definition
+    auth_key = auth_key or authority.new_authority_key()
+    auth_pub = public_bytes(auth_key)
+    auth_id = key_id(auth_pub)
+    (root / "authority").mkdir()
+    (root / authority.KEY_FILE).write_bytes(authority.encrypt_key(auth_key, passphrase))
+    (root / authority.ID_FILE).write_text(auth_id + "\n", encoding="ascii")
+    for d in (PACKAGES_DIR, OFFICER_SHEETS_DIR, TRUSTEE_SHEETS_DIR, "secret"):
+        (root / d).mkdir(parents=True)
+
+    def_hash = definition.digest()
+    village_keys: list[VillageKey] = []
+    signed_certs = []
+    partial: list[tuple[int, tuple, tuple[StationTask, ...]]] = []
+    for vi, v in enumerate(definition.villages):
+        ceremony = deal(len(v.trustees), v.threshold)
+        village_keys.append(VillageKey(v.code, ceremony.commitments))
+        stations: list[StationTask] = []
+        for st in v.stations:
+            kiosk = Ed25519PrivateKey.generate()
+            pub = public_bytes(kiosk)
+            cert = KioskCertificate(
+                definition.election_id,
+                def_hash,
+                "kiosk-" + key_id(pub)[:12],
+                v.code,
+                st.code,
+                pub,
+                spec.valid_from,
+                spec.valid_until,
+            )
+            signed = sign_record(auth_key, CERT_LABEL, cert.to_bytes())
+            signed_certs.append(signed)
+            stations.append(
+                StationTask(st.code, kiosk.private_bytes_raw(), cert, signed.to_bytes())
+            )
+        partial.append((vi, ceremony.shares, tuple(stations)))
+
+    body = build_public_record_body(definition, auth_pub, village_keys, signed_certs)
+    record_bytes = sign_record(auth_key, RECORD_LABEL, body).to_bytes()
+    (root / "election.json").write_bytes(record_bytes)
+    record = parse_public_record(record_bytes, auth_id)  # what every verifier will see
+
+    header = dataclasses.replace(definition, villages=())
+    tasks = [
+        VillageTask(
+            header,
+            definition.villages[vi],
+            root,
+            record.digest(),
+            len(record_bytes),
+            file_hash(record_bytes),
+            shares,
+            stations,
+            {c.photo: spec.photos[c.photo] for c in definition.villages[vi].candidates if c.photo},
+            kdf,
+        )
+        for vi, shares, stations in partial
+    ]
+    partial.clear()
+    results = _run(tasks, workers, progress)
+    tasks.clear()
+
+    rows: list[StationSummary] = []
+    pins: dict[str, object] = {"warning": PINS_WARNING, "election_id": definition.election_id}
+    officer_pins: dict[str, list[str]] = {}
+    trustee_pins: dict[str, dict[str, str]] = {}
+    for v, res in zip(definition.villages, results, strict=True):
+        trustee_pins[v.code] = {str(i): p for i, p in sorted(res.trustee_pins.items())}
+        for st in v.stations:
+            name = package_name(v.code, st.code)
+            signed_manifest = sign_record(auth_key, MANIFEST_LABEL, res.manifests[st.code])
+            (root / PACKAGES_DIR / name / "manifest.json").write_bytes(signed_manifest.to_bytes())
+            officer_pins[f"{v.code}/{st.code}"] = res.officer_pins[st.code]
+            st_cert = record.certificate_for_station(v.code, st.code)
+            assert st_cert is not None
+            rows.append(
+                StationSummary(
+                    v.code,
+                    v.name,
+                    v.district,
+                    st.code,
+                    st.dpt,
+                    st_cert.kiosk_id,
+                    f"{PACKAGES_DIR}/{name}",
+                )
+            )
+    pins["officers"] = officer_pins
+    pins["trustees"] = trustee_pins
+    pins_path = root / PINS_FILE
+    pins_path.write_text(json.dumps(pins, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.chmod(pins_path, 0o600)
+    _write_summary(root / SUMMARY_FILE, rows)
+    return ElectionSummary(
+        root,
+        definition.election_id,
+        auth_id,
+        record.digest().hex(),
+        len(definition.villages),
+        tuple(rows),
+        sum(len(v.trustees) for v in definition.villages),
+        0.0,
+    )
+
+
+def _run(
+    tasks: list[VillageTask], workers: int | None, progress: Callable[[int, int], None] | None
+) -> list[VillageResult]:
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    results: list[VillageResult] = []
+    if workers <= 1 or len(tasks) < 4:
+        for task in tasks:
+            results.append(provision_village(task))
+            if progress:
+                progress(len(results), len(tasks))
+        return results
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for res in pool.map(provision_village, tasks, chunksize=2):
+            results.append(res)
+            if progress:
+                progress(len(results), len(tasks))
+    return results
+
+
+def _write_summary(path: Path, rows: list[StationSummary]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["village", "village_name", "district", "station", "dpt", "kiosk_id", "package"])
+        for r in rows:
+            w.writerow(
+                [r.village, r.village_name, r.district, r.station, r.dpt, r.kiosk_id, r.package]
+            )

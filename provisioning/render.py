@@ -1,0 +1,128 @@
+"""Printable output: trustee card QR images and PDF pages, officer and trustee PIN sheets.
+
+QR codes use error-correction level M in byte mode; the mask pattern is fixed (mask 0,
+valid for every decoder) because choosing the "best" mask costs four times the encoding
+time and 1,520 cards are drawn per regency. Images are drawn directly from the module
+matrix (6 px per module, 4-module quiet zone) instead of through qrcode's image factory.
+PDFs use fpdf2's core Helvetica font: text is reduced to Latin-1 first.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import qrcode
+from fpdf import FPDF
+from PIL import Image
+
+from ballotcore.election import ElectionDefinition, Village
+
+MODULE_PX = 6
+QUIET_ZONE = 4
+CARD_FORMAT = (105.0, 148.0)  # A6 portrait, mm
+
+
+def qr_image(payload: bytes) -> Image.Image:
+    """A black-on-white QR code (level M, byte mode) of `payload`."""
+    qr = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE, mask_pattern=0
+    )
+    qr.add_data(payload, optimize=0)
+    qr.make(fit=True)
+    matrix = qr.get_matrix()  # includes the quiet zone
+    size = len(matrix)
+    raw = bytes(0 if dark else 255 for row in matrix for dark in row)
+    img = Image.frombytes("L", (size, size), raw)
+    return img.resize((size * MODULE_PX, size * MODULE_PX), Image.Resampling.NEAREST)
+
+
+def png_bytes(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", compress_level=6)
+    return buf.getvalue()
+
+
+def _latin1(text: str) -> str:
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def _pdf(fmt: tuple[float, float] | str = "A4") -> FPDF:
+    pdf = FPDF(format=fmt)
+    pdf.set_auto_page_break(False)
+    pdf.set_creator("SuaraDesa provisioning")
+    return pdf
+
+
+def _line(pdf: FPDF, text: str, size: int = 10, bold: bool = False, h: float = 6) -> None:
+    pdf.set_font("Helvetica", "B" if bold else "", size)
+    pdf.multi_cell(0, h, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+
+
+def trustee_cards_pdf(
+    definition: ElectionDefinition,
+    village: Village,
+    cards: list[tuple[int, Image.Image]],
+    out: Path,
+) -> None:
+    """One A6 page per trustee card of `village`: who, what, and the QR code. No PIN."""
+    pdf = _pdf(CARD_FORMAT)
+    pdf.set_margins(8, 8, 8)
+    for index, img in cards:
+        trustee = next(t for t in village.trustees if t.index == index)
+        pdf.add_page()
+        _line(pdf, "KARTU WALI AMANAT / TRUSTEE CARD", 11, bold=True)
+        _line(pdf, definition.name, 8, h=4)
+        _line(pdf, f"Desa {village.name}, Kec. {village.district} ({village.code})", 9)
+        _line(pdf, f"Wali amanat {index} dari {len(village.trustees)}: {trustee.name}", 9)
+        _line(pdf, f"Diperlukan {village.threshold} kartu untuk membuka hasil.", 8, h=4)
+        pdf.image(img, x=12.5, y=pdf.get_y() + 3, w=80, h=80)
+        pdf.set_y(133)
+        _line(pdf, "PIN dicetak terpisah. Jangan simpan kartu dan PIN bersama-sama.", 7, h=4)
+    pdf.output(str(out))
+
+
+def trustee_pin_sheet(
+    definition: ElectionDefinition, village: Village, pins: dict[int, str], out: Path
+) -> None:
+    """One A6 page per trustee with that trustee's PIN, to be sealed in an envelope."""
+    pdf = _pdf(CARD_FORMAT)
+    pdf.set_margins(8, 8, 8)
+    for trustee in village.trustees:
+        pdf.add_page()
+        _line(pdf, "PIN WALI AMANAT / TRUSTEE PIN - RAHASIA", 11, bold=True)
+        _line(pdf, definition.name, 8, h=4)
+        _line(pdf, f"Desa {village.name} ({village.code})", 9)
+        _line(pdf, f"Wali amanat {trustee.index}: {trustee.name}", 9)
+        pdf.ln(6)
+        pin = pins[trustee.index]
+        _line(pdf, f"{pin[:4]} {pin[4:]}", 28, bold=True, h=14)
+        pdf.ln(4)
+        _line(pdf, "Simpan terpisah dari kartu QR. Hafalkan atau segel dalam amplop.", 8, h=4)
+    pdf.output(str(out))
+
+
+def officer_pin_sheet(
+    definition: ElectionDefinition,
+    village: Village,
+    station: str,
+    kiosk_id: str,
+    pins: list[str],
+    out: Path,
+) -> None:
+    """One A4 page per station: one cut-off strip per officer (KPPS) with that officer's PIN."""
+    pdf = _pdf("A4")
+    pdf.set_margins(15, 15, 15)
+    pdf.add_page()
+    _line(pdf, "PIN PETUGAS KPPS / OFFICER PINS - RAHASIA", 14, bold=True, h=8)
+    _line(pdf, definition.name, 10)
+    _line(pdf, f"Desa {village.name}, Kec. {village.district} ({village.code})", 10)
+    _line(pdf, f"TPS {station} - kios {kiosk_id} - tanggal {definition.date}", 10)
+    for slot, pin in enumerate(pins, start=1):
+        pdf.ln(10)
+        pdf.dashed_line(15, pdf.get_y(), 195, pdf.get_y())
+        pdf.ln(6)
+        _line(pdf, f"Petugas {slot} / Officer {slot}", 11, bold=True)
+        _line(pdf, f"{pin[:3]} {pin[3:]}", 30, bold=True, h=16)
+        _line(pdf, "Jangan tunjukkan PIN ini kepada siapa pun.", 9)
+    pdf.output(str(out))

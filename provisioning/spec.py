@@ -1,0 +1,301 @@
+"""The editable election spec: four CSV files and one TOML settings file.
+
+    settings.toml    election_id, name, date, regency, languages, threshold (default k),
+                     optional kiosk_valid_days_before / kiosk_valid_days_after
+    villages.csv     code,name,district[,threshold][,single_candidate]
+    candidates.csv   village,number,name[,photo]        (photo: file in photos/)
+    stations.csv     village,station,dpt
+    trustees.csv     village,index,name
+
+Officials edit these in a spreadsheet. `parse_spec` is the one way in: it returns an
+`ElectionDefinition` or raises `SpecError` whose message names the file, the line and the
+field ("stations.csv, line 7, field dpt: 'abc' is not a whole number").
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ballotcore.election import MAX_DPT, ElectionDefinition, parse_definition
+from ballotcore.errors import DefinitionError
+
+SETTINGS = "settings.toml"
+FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # file -> (required columns, optional columns)
+    "villages.csv": (("code", "name", "district"), ("threshold", "single_candidate")),
+    "candidates.csv": (("village", "number", "name"), ("photo",)),
+    "stations.csv": (("village", "station", "dpt"), ()),
+    "trustees.csv": (("village", "index", "name"), ()),
+}
+PHOTO_DIR = "photos"
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_PHOTO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.(png|jpg|jpeg)$")
+
+
+class SpecError(Exception):
+    """A malformed spec; the message names file, line and field."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A parsed spec: the definition plus what provisioning needs beside it."""
+
+    definition: ElectionDefinition
+    photos: dict[str, bytes]  # photo file name -> bytes
+    valid_from: str
+    valid_until: str
+
+
+def _err(file: str, line: int | None, fld: str | None, problem: str) -> SpecError:
+    where = file
+    if line is not None:
+        where += f", line {line}"
+    if fld is not None:
+        where += f", field {fld}"
+    return SpecError(f"{where}: {problem}")
+
+
+def _read_csv(spec_dir: Path, name: str) -> list[tuple[int, dict[str, str]]]:
+    path = spec_dir / name
+    if not path.is_file():
+        raise _err(name, None, None, "file is missing")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _err(name, None, None, "is not UTF-8 text") from exc
+    reader = csv.reader(io.StringIO(text))
+    rows = list(reader)
+    if not rows:
+        raise _err(name, 1, None, "the header line is missing")
+    header = [h.strip() for h in rows[0]]
+    required, optional = FILES[name]
+    for col in required:
+        if col not in header:
+            raise _err(name, 1, col, "column is missing")
+    for col in header:
+        if col not in required and col not in optional:
+            raise _err(name, 1, col, "unknown column")
+    if len(set(header)) != len(header):
+        raise _err(name, 1, None, "a column appears twice")
+    out: list[tuple[int, dict[str, str]]] = []
+    for lineno, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise _err(name, lineno, None, f"has {len(row)} cells, the header has {len(header)}")
+        values = {h: cell.strip() for h, cell in zip(header, row, strict=True)}
+        for col in required:
+            if not values[col]:
+                raise _err(name, lineno, col, "is empty")
+        out.append((lineno, values))
+    return out
+
+
+def _int(file: str, line: int, fld: str, text: str, lo: int, hi: int) -> int:
+    if not re.fullmatch(r"[0-9]{1,9}", text):
+        raise _err(file, line, fld, f"{text!r} is not a whole number")
+    value = int(text)
+    if not lo <= value <= hi:
+        raise _err(file, line, fld, f"{value} must be between {lo} and {hi}")
+    return value
+
+
+def _ident(file: str, line: int, fld: str, text: str) -> str:
+    if not _ID.match(text):
+        raise _err(file, line, fld, f"{text!r} is not a valid code (letters, digits, . _ -)")
+    return text
+
+
+def _settings(spec_dir: Path) -> dict[str, Any]:
+    path = spec_dir / SETTINGS
+    if not path.is_file():
+        raise _err(SETTINGS, None, None, "file is missing")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise _err(SETTINGS, None, None, f"is not valid TOML ({exc})") from exc
+    known = {
+        "election_id", "name", "date", "regency", "languages", "threshold",
+        "kiosk_valid_days_before", "kiosk_valid_days_after",
+    }  # fmt: skip
+    for key in data:
+        if key not in known:
+            raise _err(SETTINGS, None, key, "unknown setting")
+    for key in ("election_id", "name", "date", "regency", "languages", "threshold"):
+        if key not in data:
+            raise _err(SETTINGS, None, key, "is missing")
+    date = data["date"]
+    if isinstance(date, dt.date) and not isinstance(date, dt.datetime):
+        data["date"] = date.isoformat()
+    elif isinstance(date, str):
+        try:
+            if len(date) != 10:
+                raise ValueError(date)
+            dt.date.fromisoformat(date)
+        except ValueError as exc:
+            raise _err(SETTINGS, None, "date", f"{date!r} is not a date YYYY-MM-DD") from exc
+    else:
+        raise _err(SETTINGS, None, "date", "must be a date YYYY-MM-DD")
+    for key in ("election_id", "name", "regency"):
+        if not isinstance(data[key], str) or not data[key].strip():
+            raise _err(SETTINGS, None, key, "must be non-empty text")
+    if not _ID.match(data["election_id"]):
+        raise _err(SETTINGS, None, "election_id", "may hold only letters, digits, . _ -")
+    langs = data["languages"]
+    if not isinstance(langs, list) or not langs or not all(isinstance(x, str) for x in langs):
+        raise _err(SETTINGS, None, "languages", 'must be a list such as ["id", "en"]')
+    for key in ("threshold", "kiosk_valid_days_before", "kiosk_valid_days_after"):
+        if key in data and (isinstance(data[key], bool) or not isinstance(data[key], int)):
+            raise _err(SETTINGS, None, key, "must be a whole number")
+        if key in data and not 0 <= data[key] <= 366:
+            raise _err(SETTINGS, None, key, "is out of range")
+    return data
+
+
+def load_spec(spec_dir: Path) -> Spec:
+    """Parse a spec folder into a definition, photos and certificate window."""
+    spec_dir = Path(spec_dir)
+    if not spec_dir.is_dir():
+        raise SpecError(f"{spec_dir}: not a spec folder")
+    settings = _settings(spec_dir)
+    villages: dict[str, dict[str, Any]] = {}
+    for line, row in _read_csv(spec_dir, "villages.csv"):
+        code = _ident("villages.csv", line, "code", row["code"])
+        if code in villages:
+            raise _err("villages.csv", line, "code", f"village {code} appears twice")
+        single_text = row.get("single_candidate", "").lower()
+        if single_text not in {"", "yes", "no", "true", "false", "ya", "tidak", "0", "1"}:
+            raise _err("villages.csv", line, "single_candidate", "must be yes or no")
+        threshold = settings["threshold"]
+        if row.get("threshold"):
+            threshold = _int("villages.csv", line, "threshold", row["threshold"], 1, 50)
+        villages[code] = {
+            "line": line,
+            "code": code,
+            "name": row["name"],
+            "district": row["district"],
+            "threshold": threshold,
+            "single_candidate": single_text in {"yes", "true", "ya", "1"},
+            "candidates": [],
+            "stations": [],
+            "trustees": [],
+        }
+    if not villages:
+        raise _err("villages.csv", None, None, "lists no village")
+
+    def village_of(file: str, line: int, code: str) -> dict[str, Any]:
+        if code not in villages:
+            raise _err(file, line, "village", f"{code!r} is not in villages.csv")
+        return villages[code]
+
+    photos: dict[str, bytes] = {}
+    for line, row in _read_csv(spec_dir, "candidates.csv"):
+        v = village_of("candidates.csv", line, row["village"])
+        number = _int("candidates.csv", line, "number", row["number"], 1, 20)
+        if any(c["number"] == number for c in v["candidates"]):
+            raise _err("candidates.csv", line, "number", f"ballot number {number} is used twice")
+        photo = row.get("photo") or None
+        if photo is not None:
+            if not _PHOTO.match(photo):
+                raise _err("candidates.csv", line, "photo", "must be a .png or .jpg file name")
+            ppath = spec_dir / PHOTO_DIR / photo
+            if not ppath.is_file():
+                raise _err("candidates.csv", line, "photo", f"{PHOTO_DIR}/{photo} does not exist")
+            photos[photo] = ppath.read_bytes()
+        v["candidates"].append(
+            {"number": number, "name": row["name"], "photo": photo, "line": line}
+        )
+    for line, row in _read_csv(spec_dir, "stations.csv"):
+        v = village_of("stations.csv", line, row["village"])
+        code = _ident("stations.csv", line, "station", row["station"])
+        if any(s["code"] == code for s in v["stations"]):
+            raise _err("stations.csv", line, "station", f"station {code} appears twice")
+        dpt = _int("stations.csv", line, "dpt", row["dpt"], 1, MAX_DPT)
+        v["stations"].append({"code": code, "dpt": dpt})
+    for line, row in _read_csv(spec_dir, "trustees.csv"):
+        v = village_of("trustees.csv", line, row["village"])
+        index = _int("trustees.csv", line, "index", row["index"], 1, 50)
+        if any(t["index"] == index for t in v["trustees"]):
+            raise _err("trustees.csv", line, "index", f"trustee {index} appears twice")
+        v["trustees"].append({"index": index, "name": row["name"]})
+    for v in villages.values():
+        _check_village(v)
+    body = {
+        "election_id": settings["election_id"],
+        "name": settings["name"].strip(),
+        "date": settings["date"],
+        "regency": settings["regency"].strip(),
+        "languages": settings["languages"],
+        "villages": [
+            {
+                **{k: v[k] for k in ("code", "name", "district", "threshold", "single_candidate")},
+                "candidates": [
+                    {"number": c["number"], "name": c["name"], "photo": c["photo"]}
+                    for c in sorted(v["candidates"], key=lambda c: c["number"])
+                ],
+                "stations": v["stations"],
+                "trustees": sorted(v["trustees"], key=lambda t: t["index"]),
+            }
+            for v in villages.values()
+        ],
+    }
+    try:
+        definition = parse_definition(body)
+    except DefinitionError as exc:  # a rule spec parsing did not anticipate: still name it
+        raise SpecError(f"spec: {exc}") from exc
+    day = dt.date.fromisoformat(definition.date)
+    before = dt.timedelta(days=settings.get("kiosk_valid_days_before", 14))
+    after = dt.timedelta(days=settings.get("kiosk_valid_days_after", 7))
+    return Spec(definition, photos, (day - before).isoformat(), (day + after).isoformat())
+
+
+def _check_village(v: dict[str, Any]) -> None:
+    code, line = v["code"], v["line"]
+    numbers = sorted(c["number"] for c in v["candidates"])
+    if v["single_candidate"] and len(numbers) != 1:
+        raise _err(
+            "candidates.csv",
+            None,
+            "village",
+            f"village {code} is single-candidate but has {len(numbers)} candidates",
+        )
+    if not v["single_candidate"] and len(numbers) < 2:
+        raise _err("candidates.csv", None, "village", f"village {code} needs at least 2 candidates")
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise _err(
+            "candidates.csv",
+            None,
+            "number",
+            f"ballot numbers of village {code} must run 1, 2, 3, ... without gaps",
+        )
+    if not v["stations"]:
+        raise _err("stations.csv", None, "village", f"village {code} has no polling station")
+    indexes = sorted(t["index"] for t in v["trustees"])
+    if indexes != list(range(1, len(indexes) + 1)) or not indexes:
+        raise _err(
+            "trustees.csv",
+            None,
+            "index",
+            f"trustees of village {code} must be numbered 1, 2, 3, ...",
+        )
+    if v["threshold"] > len(indexes):
+        raise _err(
+            "villages.csv",
+            line,
+            "threshold",
+            f"threshold {v['threshold']} is more than the {len(indexes)} trustees of village {code}",
+        )
+    if v["threshold"] < 1:
+        raise _err("villages.csv", line, "threshold", "must be at least 1")
+
+
+def parse_spec(spec_dir: Path) -> ElectionDefinition:
+    """The election definition of a spec folder (see module docstring)."""
+    return load_spec(spec_dir).definition

@@ -1,0 +1,145 @@
+"""The per-village work of `create`, run in worker processes: packages, cards, PIN sheets.
+
+A worker receives one village's secrets (trustee shares, kiosk private keys) over the
+process pool's pipe, writes every file of that village into the temporary election
+folder, and returns the unsigned station manifests and the PINs it drew. The authority
+key never leaves the main process: it signs the manifests afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from ballotcore.election import ElectionDefinition, Village
+from ballotcore.package import (
+    CERT_FILE,
+    OFFICERS_FILE,
+    PHOTO_DIR,
+    RECORD_FILE,
+    Manifest,
+    PinKdf,
+    file_hash,
+    new_pin,
+    package_name,
+    seal_officer_credentials,
+)
+from ballotcore.public_record import KioskCertificate
+from ballotcore.trustee_card import new_trustee_pin, seal_share
+from ballotcore.trustees import TrusteeShare
+from provisioning import render
+
+PACKAGES_DIR = "packages"
+CARDS_DIR = "trustee-cards"
+OFFICER_SHEETS_DIR = "pin-sheets/officers"
+TRUSTEE_SHEETS_DIR = "pin-sheets/trustees"
+
+
+@dataclass(frozen=True)
+class StationTask:
+    code: str
+    kiosk_key: bytes  # raw Ed25519 private key
+    certificate: KioskCertificate
+    signed_certificate: bytes
+
+
+@dataclass(frozen=True)
+class VillageTask:
+    header: ElectionDefinition  # the definition with villages=() (names and date only)
+    village: Village
+    root: Path  # the temporary election folder
+    record_digest: bytes
+    record_size: int
+    record_hash: bytes
+    shares: tuple[TrusteeShare, ...]
+    stations: tuple[StationTask, ...]
+    photos: dict[str, bytes]
+    kdf: PinKdf
+
+
+@dataclass(frozen=True)
+class VillageResult:
+    village: str
+    manifests: dict[str, bytes]  # station code -> unsigned manifest record bytes
+    officer_pins: dict[str, list[str]]  # station code -> 2 PINs
+    trustee_pins: dict[int, str]
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
+def _write_package(task: VillageTask, st: StationTask, pins: list[str]) -> bytes:
+    pkg = task.root / PACKAGES_DIR / package_name(task.village.code, st.code)
+    pkg.mkdir(parents=True)
+    files: dict[str, tuple[int, bytes]] = {}
+    _link_or_copy(task.root / RECORD_FILE, pkg / RECORD_FILE)
+    files[RECORD_FILE] = (task.record_size, task.record_hash)
+    contents = {
+        CERT_FILE: st.signed_certificate,
+        OFFICERS_FILE: seal_officer_credentials(
+            st.certificate, Ed25519PrivateKey.from_private_bytes(st.kiosk_key), pins, task.kdf
+        ),
+    }
+    photos = [c.photo for c in task.village.candidates if c.photo is not None]
+    if photos:
+        (pkg / PHOTO_DIR).mkdir()
+    for photo in photos:
+        contents[f"{PHOTO_DIR}/{photo}"] = task.photos[photo]
+    for rel, data in contents.items():
+        (pkg / rel).write_bytes(data)
+        files[rel] = (len(data), file_hash(data))
+    cert = st.certificate
+    return Manifest(
+        cert.election_id,
+        cert.definition_hash,
+        task.record_digest,
+        cert.village,
+        cert.station,
+        cert.kiosk_id,
+        files,
+    ).to_bytes()
+
+
+def provision_village(task: VillageTask) -> VillageResult:
+    """Write one village's packages, trustee cards and PIN sheets (see module docstring)."""
+    v = task.village
+    manifests: dict[str, bytes] = {}
+    officer_pins: dict[str, list[str]] = {}
+    sheets = task.root / OFFICER_SHEETS_DIR
+    for st in task.stations:
+        pins = [new_pin()]
+        while len(pins) < 2:
+            pin = new_pin()
+            if pin not in pins:
+                pins.append(pin)
+        manifests[st.code] = _write_package(task, st, pins)
+        officer_pins[st.code] = pins
+        render.officer_pin_sheet(
+            task.header, v, st.code, st.certificate.kiosk_id, pins,
+            sheets / f"{v.code}_{st.code}.pdf",
+        )  # fmt: skip
+    cards_dir = task.root / CARDS_DIR / v.code
+    cards_dir.mkdir(parents=True)
+    trustee_pins: dict[int, str] = {}
+    images = []
+    for share in task.shares:
+        pin = new_trustee_pin()
+        trustee_pins[share.index] = pin
+        payload = seal_share(task.header.election_id, v.code, share, pin, task.kdf).to_bytes()
+        (cards_dir / f"trustee-{share.index}.sdcard").write_bytes(payload)
+        img = render.qr_image(payload)
+        (cards_dir / f"trustee-{share.index}.png").write_bytes(render.png_bytes(img))
+        images.append((share.index, img))
+    render.trustee_cards_pdf(task.header, v, images, cards_dir / "cards.pdf")
+    render.trustee_pin_sheet(
+        task.header, v, trustee_pins, task.root / TRUSTEE_SHEETS_DIR / f"{v.code}.pdf"
+    )
+    return VillageResult(v.code, manifests, officer_pins, trustee_pins)
