@@ -116,7 +116,10 @@ def public_record_parts(
     body = build_public_record_body(
         definition,
         auth_pub,
-        [VillageKey(v.code, kc.commitments) for v, kc in zip(definition.villages, ceremonies, strict=True)],
+        [
+            VillageKey(v.code, kc.commitments)
+            for v, kc in zip(definition.villages, ceremonies, strict=True)
+        ],
         [sign_record(authority, CERT_LABEL, cert.to_bytes())],
     )
     return sign_record(authority, RECORD_LABEL, body).to_bytes(), ceremonies, kiosk_key

@@ -63,24 +63,24 @@ def test_non_canonical_json_is_rejected(data: bytes) -> None:
 
 
 def test_canonical_rules_in_detail() -> None:
-    assert canonical_json({"b": 1, "a": [True, None, "é"]}) == '{"a":[true,null,"é"],"b":1}'.encode()
+    assert (
+        canonical_json({"b": 1, "a": [True, None, "é"]}) == '{"a":[true,null,"é"],"b":1}'.encode()
+    )
     # Key order is by Unicode code point, '$' (0x24) before digits and letters.
     assert canonical_json({"a": 0, "$v": 1, "Z": 2, "1": 3}) == b'{"$v":1,"1":3,"Z":2,"a":0}'
     assert canonical_json({"\U0001f600": 1, "\uffff": 2}) == '{"\uffff":2,"\U0001f600":1}'.encode()
-    assert canonical_json("\n\"\\") == b'"\\n\\"\\\\"'
+    assert canonical_json('\n"\\') == b'"\\n\\"\\\\"'
     for bad in (1.5, 2**53, -(2**53), {1, 2}, b"x"):
         with pytest.raises(RecordError):
             canonical_json(bad)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a lone surrogate escape (\\ud800) parses, then canonical_json raises "
-    "UnicodeEncodeError outside the try block instead of RecordError",
-)
 def test_lone_surrogate_is_a_record_error() -> None:
+    # Regression (found by this suite): used to escape as UnicodeEncodeError.
     with pytest.raises(RecordError):
         parse_canonical_json(b'["\\ud800"]')
+    with pytest.raises(RecordError):
+        canonical_json({"a": "\udfff"})
 
 
 def test_record_prefix_and_decode() -> None:

@@ -59,9 +59,7 @@ def _flip_scalar(k: int, bit: int) -> int:
 
 @given(st.integers(0, 1), st.integers(0, 3), st.integers(0, 252))
 @settings(max_examples=80, deadline=None)
-def test_flipped_proof_scalars_are_rejected(
-    position: int, which: int, bit: int
-) -> None:
+def test_flipped_proof_scalars_are_rejected(position: int, which: int, bit: int) -> None:
     kc, ballot = _fixture()
     prf = ballot.proofs[position]
     values = [prf.c0, prf.c1, prf.v0, prf.v1]

@@ -85,7 +85,9 @@ def test_partial_decryption_proofs(ceremony: KeyCeremony) -> None:
         trustees.verify_partial(ceremony.commitments, aggs, p1, CTX + b"x", 3)
     # bound to the trustee: trustee 1's shares presented as trustee 2's
     with pytest.raises(ProofError):
-        trustees.verify_partial(ceremony.commitments, aggs, dataclasses.replace(p1, index=2), CTX, 3)
+        trustees.verify_partial(
+            ceremony.commitments, aggs, dataclasses.replace(p1, index=2), CTX, 3
+        )
     # bound to the position: shares and proofs of positions 0 and 2 swapped
     swapped = dataclasses.replace(
         p1,
