@@ -1,0 +1,127 @@
+"""The engine's thin adapter to the receipt printer and the QR scanner.
+
+The engine never talks to a serial port. It is handed objects that satisfy the two small
+Protocols below: the real drivers and pty simulators of the `hardware` package, or the
+in-memory `MemoryPrinter` / `MemoryScanner` here (unit tests, the headless simulation).
+Receipt *content* is the `hardware.receipts` dataclasses; layout and bytes are the
+hardware package's business.
+
+A printer fault is a value, never an exception that could interrupt the engine half-way:
+`Devices.print` always returns a `PrintOutcome`, whatever the driver did (it may raise,
+return a fault status, or be absent). The engine decides what a failure means: a zero
+report that did not print keeps the polls closed; a voter receipt that did not print is
+recorded in the event log and never touches the ballot already committed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from hardware.receipts import ReceiptContent
+from hardware.status import PrinterFault, PrinterStatus
+
+log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class ReceiptPrinter(Protocol):
+    def status(self) -> PrinterStatus:
+        """The printer's current status (a value, never raises for device faults)."""
+        ...
+
+    def print_receipt(self, content: ReceiptContent) -> PrinterStatus:
+        """Print one receipt; return the status after printing (fault if it failed)."""
+        ...
+
+
+@runtime_checkable
+class QrScanner(Protocol):
+    def status(self) -> str:
+        """"ready" or a fault code such as "disconnected"."""
+        ...
+
+    def read(self, timeout: float) -> str | None:
+        """One scanned QR text, or None when nothing was scanned within `timeout` seconds."""
+        ...
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    """What happened to one print job: ok, and the printer status code."""
+
+    ok: bool
+    status: str
+
+
+class Devices:
+    """The printer and scanner the engine was given (either may be None)."""
+
+    def __init__(self, printer: ReceiptPrinter | None, scanner: QrScanner | None) -> None:
+        self.printer = printer
+        self.scanner = scanner
+
+    def printer_status(self) -> str:
+        """"ready", "paper-near-end", a fault code, or "absent"."""
+        if self.printer is None:
+            return "absent"
+        try:
+            return self.printer.status().code
+        except Exception as exc:  # a driver bug must not stop the ballot box
+            log.warning("printer status query failed: %s", type(exc).__name__)
+            return PrinterFault.NOT_RESPONDING.value
+
+    def scanner_status(self) -> str:
+        if self.scanner is None:
+            return "absent"
+        try:
+            return self.scanner.status()
+        except Exception as exc:
+            log.warning("scanner status query failed: %s", type(exc).__name__)
+            return "not-responding"
+
+    def print(self, content: ReceiptContent) -> PrintOutcome:
+        """Print, turning every failure into a PrintOutcome (see module docstring)."""
+        if self.printer is None:
+            return PrintOutcome(False, "absent")
+        try:
+            status = self.printer.print_receipt(content)
+        except Exception as exc:
+            log.warning("printing %s failed: %s", type(content).__name__, type(exc).__name__)
+            return PrintOutcome(False, PrinterFault.DISCONNECTED.value)
+        return PrintOutcome(status.ok, status.code)
+
+
+@dataclass
+class MemoryPrinter:
+    """A printer that keeps what it printed in a list; set `fault` to simulate a fault."""
+
+    printed: list[ReceiptContent] = field(default_factory=list)
+    fault: PrinterFault | None = None
+
+    def status(self) -> PrinterStatus:
+        return PrinterStatus(self.fault)
+
+    def print_receipt(self, content: ReceiptContent) -> PrinterStatus:
+        if self.fault is None:
+            self.printed.append(content)
+        return PrinterStatus(self.fault)
+
+
+@dataclass
+class MemoryScanner:
+    """A scanner fed from a list of QR texts (`feed`)."""
+
+    queue: list[str] = field(default_factory=list)
+    connected: bool = True
+
+    def status(self) -> str:
+        return "ready" if self.connected else "disconnected"
+
+    def read(self, timeout: float) -> str | None:
+        return self.queue.pop(0) if self.connected and self.queue else None
+
+    def feed(self, texts: Iterable[str]) -> None:
+        self.queue.extend(texts)

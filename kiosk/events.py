@@ -1,0 +1,84 @@
+"""The one registry of kiosk event codes, with what each means.
+
+Every entry of the hash-chained event log (`ballotcore.eventlog`) carries one of these
+codes. Details are short strings or integers and never a ballot id, tracking code,
+selection, PIN or key (`ballotcore.eventlog.next_entry` refuses such detail keys, and a
+test proves no candidate name reaches any log). `describe(code)` gives the text an
+auditor reads; `check(code)` is called before anything is logged, so an unregistered
+code is a bug caught at once.
+"""
+
+from __future__ import annotations
+
+from kiosk import polls
+
+EVENTS: dict[str, str] = {
+    # storage and start-up
+    "storage.created": "A new encrypted kiosk database was created for this package.",
+    "storage.migrated": "A named schema migration was applied (detail: name).",
+    "kiosk.started": "The database was opened after an officer PIN (start or restart).",
+    "box.slots_allocated": "Empty fixed-size ballot slots were allocated at random positions.",
+    "box.cleared": "The ballot box and counters were cleared for a mode switch.",
+    "mode.switched": "The kiosk switched between official and test mode (detail: from, to).",
+    # officers
+    "officer.pin_accepted": "An officer PIN was accepted (detail: officer slot, action).",
+    "officer.pin_wrong": "A wrong officer PIN was entered (detail: consecutive failures).",
+    "officer.pin_refused_wait": "A PIN was refused because the waiting time had not passed.",
+    "officer.pin_locked": "Officer PINs were locked after too many wrong attempts.",
+    "officer.pin_state_reset": "The PIN-attempt file was missing; the counter was restored.",
+    # readiness and reports
+    "readiness.passed": "All readiness checks passed.",
+    "readiness.failed": "A readiness check failed (detail: failed checks).",
+    "report.zero_printed": "The zero report was printed (every candidate 0, empty box).",
+    "report.zero_failed": "The zero report could not be printed (detail: printer status).",
+    "report.results_printed": "The results report with its QR code was printed.",
+    "report.results_failed": "The results report could not be printed (detail: status).",
+    # polls transitions: one code per (old, new) pair
+    "polls.setup_to_ready": "Polls: setup -> ready (readiness checks passed).",
+    "polls.ready_to_open": "Polls opened after an officer PIN and the zero report.",
+    "polls.open_to_paused": "Polls paused.",
+    "polls.paused_to_open": "Polls resumed.",
+    "polls.open_to_closed": "Polls closed by an officer (from open).",
+    "polls.paused_to_closed": "Polls closed by an officer (from paused).",
+    "polls.closed_to_results": "Results decrypted by k trustees and signed.",
+    "polls.exported_to_results": "Results decrypted after an export without results.",
+    "polls.closed_to_exported": "Bundle exported without results (fewer than k trustees).",
+    "polls.results_to_exported": "Bundle exported with results.",
+    "polls.exported_again": "Bundle exported again (identical content).",
+    "polls.transition_refused": "A polls action was refused (detail: state, action, reason).",
+    # voter sessions
+    "session.activated": "An officer activated one ballot (detail: officer slot).",
+    "session.voided": "An officer voided the voter session; nothing was stored.",
+    "session.timed_out": "The voter session timed out and was voided; nothing was stored.",
+    "session.voided_on_restart": "A session open at a power cut was voided on restart.",
+    "session.transition_refused": "A voter-session action was refused (detail: state, action).",
+    # ballots
+    "ballot.cast": "A ballot was recorded (no content: not which, not where).",
+    "ballot.confirmed": "The voter saw the 'recorded' screen for the last ballot.",
+    "ballot.committed_not_confirmed": "Restart: the last ballot was stored but never confirmed "
+    "on screen. It is counted; it is not lost and not duplicated.",
+    "receipt.printed": "Voter receipts printed (detail: documents, printer status).",
+    "receipt.failed": "A voter receipt could not be printed; the ballot stays recorded.",
+    # close, trustees, results
+    "trustee.accepted": "A trustee's partial decryption was verified and stored (detail: index).",
+    "trustee.refused": "A trustee card or PIN was refused (detail: index if known, reason).",
+    "results.computed": "Totals decrypted from the aggregate and the results record signed.",
+    # export log (a separate chain, outside the exported bundle)
+    "export.written": "A bundle was written, read back, verified and renamed (detail: file).",
+    "export.failed": "Writing or verifying a bundle failed (detail: reason).",
+}
+
+for _state, _target in polls.TRANSITIONS.items():
+    assert _target[1] in EVENTS, _target[1]
+
+
+def check(code: str) -> str:
+    """Return `code` if registered; raise KeyError (a programming error) otherwise."""
+    if code not in EVENTS:
+        raise KeyError(f"unregistered kiosk event code {code!r}")
+    return code
+
+
+def describe(code: str) -> str:
+    """What an event code means, for auditors and the event-log viewer."""
+    return EVENTS[code]
