@@ -1,0 +1,210 @@
+"""`suaradesa tally ...`: the district tally commands (thin wrappers over the library).
+
+    import   verify bundles, folders of bundles and results-QR photos into the database
+    resolve  record an official's decision on a station with conflicting bundles
+    verify   re-verify everything held; --full checks every proof (processes or Dask)
+    results  per-village results report: json, csv, html or pdf
+    publish  static offline bulletin board: tracking codes and data to verify the tally
+
+Every domain failure is a `click.ClickException` (exit 1) with one sentence.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from tally.db import TallyDB
+from tally.errors import TallyError
+
+_DB = click.option(
+    "--db",
+    "db_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The tally database file (SQLite).",
+)
+
+
+def _open(db_path: Path, record: Path | None = None, authority: str | None = None) -> TallyDB:
+    try:
+        data = None
+        if record is not None:
+            if record.stat().st_size > 64 * 1024 * 1024:
+                raise click.ClickException(f"{record} is too large to be a public record.")
+            data = record.read_bytes()
+        return TallyDB.open(db_path, data, authority)
+    except OSError as exc:
+        raise click.ClickException(f"Cannot read {exc.filename}: {exc.strerror}.") from exc
+    except TallyError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+def group() -> None:
+    """District tally: import, verify and report results across many villages."""
+
+
+@group.command("import")
+@_DB
+@click.option("--record", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The public election record (election.json); needed to create the database.")
+@click.option("--authority", metavar="KEYID",
+              help="The authority key id published by the regency (checked against the record).")
+@click.option("--quiet", is_flag=True, help="Print only the summary line.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def import_cmd(db_path: Path, record: Path | None, authority: str | None, quiet: bool,
+               paths: tuple[Path, ...]) -> None:
+    """Import station bundles (.sdbundle), folders of them, and photos of results QR codes.
+
+    The import is one transaction. Rejected files are listed with their reason and never
+    change the database; the command then exits with status 1.
+    """
+    from tally.importer import import_paths
+    from tally.progress import progress
+
+    with _open(db_path, record, authority) as db:
+        if authority is None and record is not None:
+            click.echo(f"note: authority key id not given; the record is signed by {db.authority}"
+                       " - compare it with the published fingerprint", err=True)
+        with progress("importing") as tick:
+            report = import_paths(db, list(paths), on_file=lambda _p: tick.advance())
+    for o in report.outcomes:
+        if not quiet or o.status == "rejected":
+            where = f" [{o.station}]" if o.station else ""
+            click.echo(f"{o.status:<11} {o.source}{where}: {o.message}")
+    counts = ", ".join(
+        f"{report.count(s)} {s}"
+        for s in ("accepted", "superseding", "conflict", "provisional", "duplicate", "rejected")
+        if report.count(s)
+    )
+    click.echo(f"import: {counts or 'nothing to import'}")
+    if report.rejected:
+        raise click.ClickException(
+            f"{len(report.rejected)} input(s) rejected; everything else was imported."
+        )
+
+
+@group.command("resolve")
+@_DB
+@click.option("--village", required=True, help="Village code.")
+@click.option("--station", required=True, help="Station code, e.g. TPS-01.")
+@click.option("--keep", required=True, metavar="DIGEST",
+              help="The bundle to count: its digest or a unique prefix (see tally results).")
+@click.option("--official", required=True, help="Name of the official deciding.")
+@click.option("--reason", required=True, help="Why this bundle is the right one.")
+def resolve_cmd(db_path: Path, village: str, station: str, keep: str, official: str,
+                reason: str) -> None:
+    """Resolve a conflict: count one of the bundles held for a station, set aside the rest."""
+    from tally.resolve import resolve_conflict
+
+    with _open(db_path) as db:
+        try:
+            kept = resolve_conflict(db, village, station, keep, official, reason)
+        except TallyError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"resolved {village}/{station}: counting bundle {kept[:16]}")
+
+
+@group.command("verify")
+@_DB
+@click.option("--full", is_flag=True,
+              help="Also re-verify every ballot proof, aggregate and partial decryption.")
+@click.option("--workers", type=click.IntRange(1, 512), default=None,
+              help="Local worker processes for --full (default: one per CPU).")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Run --full on a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def verify_cmd(db_path: Path, full: bool, workers: int | None, dask_address: str | None,
+               as_json: bool) -> None:
+    """Re-verify signatures, certificates, event logs and counts of everything imported.
+
+    Exits with status 1 if any error is found; warnings (missing stations, conflicts,
+    reconciliation findings) are listed but do not fail the command.
+    """
+    from tally.progress import progress
+    from tally.verifier import verify_database
+
+    if dask_address and not full:
+        raise click.UsageError("--dask only applies to --full verification.")
+    with _open(db_path) as db, progress("verifying") as tick:
+        try:
+            findings = verify_database(
+                db, full=full, workers=workers or os.cpu_count() or 1, dask=dask_address,
+                on_start=tick.set_total, on_done=tick.advance,
+            )
+        except OSError as exc:
+            raise click.ClickException(f"Verification engine failed: {exc}.") from exc
+    if as_json:
+        click.echo(json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False))
+    else:
+        for f in findings:
+            where = f"{f.village}/{f.station}" if f.station else f.village
+            click.echo(f"{f.severity:<7} {where} {f.subject}: {f.message}")
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    click.echo(f"verify{' --full' if full else ''}: {errors} error(s), {warnings} warning(s)")
+    if errors:
+        raise click.ClickException(f"{errors} verification error(s) found.")
+
+
+@group.command("results")
+@_DB
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "html", "pdf"]),
+              required=True, help="Report format.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file.")
+def results_cmd(db_path: Path, fmt: str, out: Path) -> None:
+    """Per-village results: votes, winner (ties flagged), turnout, stations, status."""
+    from tally.model import build_view
+
+    with _open(db_path) as db:
+        view = build_view(db)
+    if fmt == "json":
+        from tally.report import to_json
+
+        data = to_json(view).encode("utf-8")
+    elif fmt == "csv":
+        from tally.report import to_csv
+
+        data = to_csv(view).encode("utf-8")
+    elif fmt == "html":
+        from tally.report_html import to_html
+
+        data = to_html(view).encode("utf-8")
+    else:
+        from tally.report_pdf import to_pdf
+
+        data = to_pdf(view)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"Cannot write {out}: {exc.strerror}.") from exc
+    summary = view.summary()
+    click.echo(
+        f"wrote {out}: {summary['villages']} villages, "
+        f"{summary['villages_complete']} complete"
+    )
+
+
+@group.command("publish")
+@_DB
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the static bulletin board (created; must be empty if it exists).")
+def publish_cmd(db_path: Path, out: Path) -> None:
+    """Write an offline bulletin board: every tracking code per village, and the data to
+    verify each village's tally, with a search box."""
+    from tally.progress import progress
+    from tally.publish import publish
+
+    with _open(db_path) as db, progress("publishing") as tick:
+        try:
+            n = publish(db, out, on_start=tick.set_total, on_done=tick.advance)
+        except TallyError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except OSError as exc:
+            raise click.ClickException(f"Cannot write the bulletin board: {exc}.") from exc
+    click.echo(f"published {n} tracking codes to {out}/index.html")
