@@ -18,6 +18,7 @@ GS ( k ... cn=49          1D 28 6B pL pH 31 fn   native QR: model 2, module size
 GS v 0 m xL xH yL yH d..  1D 76 30 00 ...        raster bit image (QR fallback), sent in
                                                  bands of RASTER_BAND_ROWS rows
 GS V 66 n                 1D 56 42 n             feed n lines and partial cut
+GS r 1                    1D 72 01               reply once all before it is printed
 DLE EOT n                 10 04 n                real-time status query (n = 1..4)
 DLE DC4 8 1 3 20 1 6 2 8  10 14 08 ...           real-time: clear receive/print buffers
 ========================  =====================  =====================================
@@ -46,6 +47,9 @@ INIT = bytes([ESC, 0x40])
 CLEAR_BUFFERS = bytes([DLE, 0x14, 0x08, 1, 3, 20, 1, 6, 2, 8])
 #: The four real-time status queries the driver sends, in order (see hardware.status).
 STATUS_QUERY = bytes([DLE, 0x04, 1, DLE, 0x04, 2, DLE, 0x04, 3, DLE, 0x04, 4])
+
+#: GS r 1: answered only after everything sent before it has been printed.
+CONFIRM_PRINTED = bytes([GS, 0x72, 1])
 
 #: Rows per GS v 0 band: one band is a few hundred bytes, so status stays fresh.
 RASTER_BAND_ROWS = 24

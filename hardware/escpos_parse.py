@@ -98,6 +98,13 @@ class Raster:
 
 
 @dataclass(frozen=True)
+class TransmitStatus:
+    """GS r n: not real-time; answered when the printer reaches it in the print queue."""
+
+    n: int
+
+
+@dataclass(frozen=True)
 class StatusQuery:
     """DLE EOT n: answer immediately, even when offline."""
 
@@ -132,6 +139,7 @@ Command = (
     | QrStore
     | QrPrint
     | Raster
+    | TransmitStatus
     | StatusQuery
     | ClearBuffers
     | Ignored
@@ -203,6 +211,8 @@ def _gs(buf: bytes, i: int) -> tuple[Command, int] | None:
     op, arg = buf[i + 1], buf[i + 2]
     if op == 0x21:
         return SetSize(arg), 3
+    if op == 0x72:
+        return TransmitStatus(arg), 3
     if op == 0x56:  # GS V m [n]
         if arg in (65, 66):
             if i + 3 >= len(buf):

@@ -14,7 +14,13 @@ n     reply                   bits used
 4     roll paper sensor       2+3: paper near end, 5+6: paper end
 ====  ======================  ===============================================
 
-`parse_status_reply` reads those four bytes; `status_reply_byte` produces one, and is
+To learn when a job has really been printed, the driver ends it with GS r 1 ("transmit
+paper sensor status"). Unlike DLE EOT it is not real-time: the printer answers only
+after printing everything before it, and never while offline. Its reply has bits 4 and
+7 clear (bits 0-1 near end, 2-3 paper end), so it cannot be confused with a DLE EOT
+reply, whose bit 4 is always set.
+
+`parse_status_reply` reads the four DLE EOT bytes; `status_reply_byte` produces one, and is
 what the printer simulator answers with, so both sides are tested against each other.
 
 A status is never an exception. The worst fault wins when several apply, in the order
@@ -104,6 +110,21 @@ def status_reply_byte(query: int, condition: PrinterCondition) -> int:
     else:
         raise ValueError(f"DLE EOT query must be 1..4, not {query}")
     return _FIXED_BITS | bits
+
+
+def print_ack_byte(condition: PrinterCondition) -> int:
+    """The byte a printer answers to GS r 1 once everything before it is printed."""
+    return _bit(condition.paper_near_end, 0, 1)
+
+
+def is_status_reply(byte: int) -> bool:
+    """True if `byte` looks like a DLE EOT reply (fixed bits 1 and 4 set, 0 and 7 clear)."""
+    return byte & _FIXED_MASK == _FIXED_BITS
+
+
+def is_print_ack(byte: int) -> bool:
+    """True if `byte` is a GS r 1 reply (bits 4 and 7 clear)."""
+    return byte & 0b1001_0000 == 0
 
 
 def parse_status_reply(reply: bytes) -> PrinterStatus:

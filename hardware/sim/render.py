@@ -79,7 +79,7 @@ def _span_image(span: Span) -> Image.Image:
     base_w, base_h = span.cell[0] // span.width_factor, span.cell[1] // span.height_factor
     image = Image.new("L", (max(1, base_w * len(span.text)), base_h), 255)
     draw = ImageDraw.Draw(image)
-    font = _font(base_h - (4 if base_h >= 24 else 2))
+    font = _font(base_h - (4 if base_h >= 24 else 3))
     for index, char in enumerate(span.text):
         if char != " ":
             draw.text(
