@@ -73,7 +73,7 @@ class _Doc(FPDF):
         self.font(7.5)
         self.cell(0, 5, self.t(f"{self.footer_text}  -  halaman {self.page_no()}"), align="C")
 
-    def table(self, header: list[str], rows: list[list[str]], widths: list[float],
+    def grid(self, header: list[str], rows: list[list[str]], widths: list[float],
               right: set[int] | None = None) -> None:
         right = right or set()
         self.font(8.5, True)
@@ -112,14 +112,14 @@ def _summary_page(pdf: _Doc, data: dict[str, Any]) -> None:
         ["Jumlah DPT", str(s["dpt"])],
         ["Partisipasi", f"{s['turnout_percent']:.2f}%"],
     ]
-    pdf.table(["Uraian", "Jumlah"], rows, [120, 54], {1})
+    pdf.grid(["Uraian", "Jumlah"], rows, [120, 54], {1})
     pdf.ln(4)
     vrows = []
     for v in data["villages"]:
         outcome = _outcome_short(v)
         vrows.append([v["code"], v["name"], v["district"], f"{v['turnout_percent']:.1f}%",
                       ", ".join(_STATUS.get(x, x) for x in v["status"]), outcome])
-    pdf.table(["Kode desa", "Desa", "Kecamatan", "Partisipasi", "Status", "Hasil"], vrows,
+    pdf.grid(["Kode desa", "Desa", "Kecamatan", "Partisipasi", "Status", "Hasil"], vrows,
               [34, 30, 28, 18, 34, 30], {3})
     pdf.ln(3)
     pdf.line_text(f"ID pemilihan: {e['election_id']}", 7.5)
@@ -163,7 +163,7 @@ def _village_page(pdf: _Doc, data: dict[str, Any], v: dict[str, Any]) -> None:
     pdf.line_text("I. DATA PEMILIH DAN PENGGUNAAN HAK PILIH", 10, True)
     activations = sum(s["activations"] for s in v["stations"] if s["counted"])
     voided = sum(s["voided"] for s in v["stations"] if s["counted"])
-    pdf.table(["Uraian", "Jumlah"], [
+    pdf.grid(["Uraian", "Jumlah"], [
         ["Jumlah pemilih dalam DPT", str(v["dpt"])],
         ["Jumlah pemilih yang menggunakan hak pilih (surat suara)", str(v["ballots"])],
         ["Jumlah aktivasi bilik suara", str(activations)],
@@ -172,7 +172,7 @@ def _village_page(pdf: _Doc, data: dict[str, Any], v: dict[str, Any]) -> None:
     ], [130, 44], {1})
     pdf.ln(2)
     pdf.line_text("II. PEROLEHAN SUARA CALON KEPALA DESA", 10, True)
-    pdf.table(["No. urut", "Nama calon", "Jumlah suara", "Persentase"],
+    pdf.grid(["No. urut", "Nama calon", "Jumlah suara", "Persentase"],
               [[str(c["number"]), c["name"], str(c["votes"]), f"{c['percent']:.2f}%"]
                for c in v["candidates"]], [20, 94, 30, 30], {0, 2, 3})
     pdf.line_text(f"Jumlah suara sah: {sum(c['votes'] for c in v['candidates'])}", 9)
@@ -188,7 +188,7 @@ def _village_page(pdf: _Doc, data: dict[str, Any], v: dict[str, Any]) -> None:
         votes = ["-"] * len(cands) if s["votes"] is None else [str(x) for x in s["votes"]]
         rows.append([s["code"], str(s["dpt"]), str(s["ballots"])] + votes
                     + [_STATUS.get(s["status"], s["status"])])
-    pdf.table(header, rows, widths, set(range(1, 3 + len(cands))))
+    pdf.grid(header, rows, widths, set(range(1, 3 + len(cands))))
     notes = [f"{s['code']}: {n}" for s in v["stations"] for n in s["notes"]]
     for note in notes:
         pdf.line_text(f"Catatan - {note}", 8.5)
