@@ -1,0 +1,221 @@
+"""`tally publish`: a static, offline bulletin board for voters and village offices.
+
+Layout of the output folder (created; refused if it exists and is not empty)::
+
+    index.html                 villages, regency summary, and a search box for tracking codes
+    desa/<village>.html        per village: results, every station's figures and hashes,
+                               and every tracking code (sorted, so no cast order shows)
+    data/election.json         the public election record, byte for byte
+    data/<village>/<station>.sdbundle   each counted (or conflicting) bundle, byte for byte
+    data/<village>/results.json         the village's tally as in `tally results --format json`
+    BACA-SAYA.txt              how to re-verify everything with the tally tool
+
+Tracking codes are `ballotcore.tracking.tracking_code(ballot.digest())` of every ballot in
+the bundles held for the station; a voter who kept the code from the kiosk finds their
+encrypted ballot here, and anyone can re-check the tally from the published data. Pages
+use only inline CSS and JS: they work from a USB stick without a network.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+
+from ballotcore.tracking import tracking_code
+from tally.db import TallyDB
+from tally.errors import TallyError
+from tally.importer import check_bundle
+from tally.model import build_view
+from tally.report import village_dict
+from tally.report_html import bar_chart
+
+_CSS = (
+    "body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:60rem;color:#222}"
+    "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.2rem .5rem}"
+    "th{background:#eee}code{font-size:.95rem}.codes{columns:4 11rem;font-family:monospace}"
+    "#q{font-size:1.2rem;padding:.3rem;width:16rem}#answer{font-weight:bold;margin:.5rem 0}"
+    ".muted{color:#666;font-size:.85rem}"
+)
+_CSP = (
+    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+    "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">"
+)
+_SEARCH_JS = """
+(function () {
+  var index = JSON.parse(document.getElementById('codes').textContent);
+  var alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  function normalize(text) {
+    var s = text.toUpperCase().replace(/[\\s-]/g, '')
+      .replace(/O/g, '0').replace(/[IL]/g, '1');
+    if (s.length !== 16) { return null; }
+    for (var i = 0; i < s.length; i++) { if (alphabet.indexOf(s[i]) < 0) { return null; } }
+    return s.slice(0, 4) + '-' + s.slice(4, 8) + '-' + s.slice(8, 12) + '-' + s.slice(12);
+  }
+  var q = document.getElementById('q');
+  var answer = document.getElementById('answer');
+  function search() {
+    var code = normalize(q.value);
+    answer.textContent = '';
+    if (!q.value.trim()) { return; }
+    if (code === null) {
+      answer.textContent = 'Bukan kode pelacakan (16 huruf/angka) / not a tracking code';
+      return;
+    }
+    var hit = index[code];
+    if (!hit) {
+      answer.textContent = code + ': tidak ditemukan / not found';
+      return;
+    }
+    var link = document.createElement('a');
+    link.href = 'desa/' + hit[0] + '.html#' + code;
+    link.textContent = code + ': ditemukan / found - ' + hit[1] + ', ' + hit[2] + ' (' + hit[3] + ')';
+    answer.appendChild(link);
+  }
+  if (location.hash.indexOf('#q=') === 0) { q.value = decodeURIComponent(location.hash.slice(3)); }
+  q.addEventListener('input', search);
+  document.getElementById('go').addEventListener('click', search);
+  search();
+  document.body.setAttribute('data-ready', '1');
+})();
+"""
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        f'<!DOCTYPE html>\n<html lang="id"><head><meta charset="utf-8">{_CSP}'
+        f'<meta name="viewport" content="width=device-width">'
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>{body}</body></html>\n"
+    )
+
+
+def _prepare(out: Path) -> None:
+    if out.is_symlink():
+        raise TallyError(f"{out} is a symbolic link; give a real folder")
+    if out.exists():
+        if not out.is_dir():
+            raise TallyError(f"{out} exists and is not a folder")
+        if any(out.iterdir()):
+            raise TallyError(f"{out} is not empty; publish into a new folder")
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def publish(
+    db: TallyDB,
+    out: Path,
+    *,
+    on_start: Callable[[int], None] | None = None,
+    on_done: Callable[[], None] | None = None,
+) -> int:
+    """Write the bulletin board (see module docstring); return the number of codes."""
+    _prepare(out)
+    view = build_view(db)
+    (out / "desa").mkdir()
+    (out / "data").mkdir()
+    (out / "data" / "election.json").write_bytes(db.record.raw)
+    active = {(r.village, r.station, r.digest) for r in db.bundles(("active",))}
+    index: dict[str, list[str]] = {}
+    if on_start is not None:
+        on_start(len(view.villages))
+    for v in view.villages:
+        folder = out / "data" / v.code
+        folder.mkdir()
+        vdata = village_dict(v)
+        (folder / "results.json").write_text(
+            json.dumps(vdata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        station_codes: dict[str, list[str]] = {}
+        for s in v.stations:
+            codes: list[str] = []
+            for village, station, digest in sorted(active):
+                if (village, station) != (v.code, s.code):
+                    continue
+                data = db.bundle_data(digest)
+                bundle = check_bundle(data, db).bundle
+                name = s.code if len(s.held) == 1 else f"{s.code}_{digest[:16]}"
+                (folder / f"{name}.sdbundle").write_bytes(data)
+                codes.extend(tracking_code(b.ballot.digest()) for b in bundle.ballots)
+            station_codes[s.code] = sorted(codes)
+            for code in codes:
+                index[code] = [v.code, v.name, s.code, s.status]
+        (out / "desa" / f"{v.code}.html").write_text(
+            _village_page(vdata, station_codes, view.name), encoding="utf-8"
+        )
+        if on_done is not None:
+            on_done()
+    (out / "index.html").write_text(_index_page(view.name, view.regency, view.date,
+                                                 view.villages, index), encoding="utf-8")
+    (out / "BACA-SAYA.txt").write_text(_readme(db.authority), encoding="utf-8")
+    return len(index)
+
+
+def _village_page(v: dict, station_codes: dict[str, list[str]], election: str) -> str:
+    cands = v["candidates"]
+    chart = bar_chart([f'{c["number"]}. {c["name"]}' for c in cands], [c["votes"] for c in cands])
+    rows = "".join(
+        f'<tr><td>{c["number"]}</td><td>{escape(c["name"])}</td><td>{c["votes"]}</td></tr>'
+        for c in cands
+    )
+    stations = []
+    for s in v["stations"]:
+        codes = station_codes.get(s["code"], [])
+        items = "".join(f'<div id="{c}">{c}</div>' for c in codes)
+        votes = "-" if s["votes"] is None else " / ".join(str(x) for x in s["votes"])
+        stations.append(
+            f'<h3>{escape(s["code"])} - {escape(s["status"])}</h3>'
+            f'<p>DPT {s["dpt"]}, surat suara / ballots {s["ballots"]}, suara / votes {votes}'
+            f'<br><span class="muted">bundle {escape(s["bundle"] or "-")}, kiosk '
+            f'{escape(s["kiosk_id"] or "-")}; data: <a href="../data/{escape(v["code"])}/">'
+            f"data/{escape(v['code'])}/</a></span></p>"
+            f"<p>{len(codes)} kode pelacakan / tracking codes:</p><div class=\"codes\">{items}</div>"
+        )
+    tie = " (SERI / TIE)" if v["tie"] else ""
+    body = (
+        f'<p><a href="../index.html">&larr; semua desa / all villages</a></p>'
+        f'<h1>{escape(v["name"])} <span class="muted">{escape(v["code"])}</span></h1>'
+        f'<p>{escape(election)} - Kec. {escape(v["district"])} - status '
+        f'{escape(", ".join(v["status"]))}{tie}</p>{chart}'
+        f"<table><tr><th>No.</th><th>Calon</th><th>Suara</th></tr>{rows}</table>"
+        f'<p>Pemilih {v["ballots"]} / DPT {v["dpt"]} ({v["turnout_percent"]:.2f}%)</p>'
+        + "".join(stations)
+    )
+    return _page(f"{v['name']} - {election}", body)
+
+
+def _index_page(name: str, regency: str, date: str, villages: tuple, index: dict) -> str:
+    links = "".join(
+        f'<tr><td><a href="desa/{escape(v.code)}.html">{escape(v.name)}</a></td>'
+        f"<td>{escape(v.code)}</td><td>{escape(v.district)}</td>"
+        f"<td>{escape(', '.join(v.status))}</td></tr>"
+        for v in villages
+    )
+    payload = json.dumps(index, sort_keys=True, ensure_ascii=True).replace("</", "<\\/")
+    body = (
+        f"<h1>Papan Pengumuman / Bulletin board</h1><p>{escape(name)} - {escape(regency)} - "
+        f"{escape(date)}</p>"
+        "<h2>Cari kode pelacakan / find your tracking code</h2>"
+        '<p><input id="q" type="search" placeholder="XXXX-XXXX-XXXX-XXXX" autocomplete="off">'
+        ' <button id="go" type="button">Cari / search</button></p><div id="answer"></div>'
+        f"<p class=\"muted\">{len(index)} kode / codes. Data to verify the tally: "
+        '<a href="data/">data/</a> (see BACA-SAYA.txt)</p>'
+        "<h2>Desa / villages</h2><table><tr><th>Desa</th><th>Kode</th><th>Kecamatan</th>"
+        f"<th>Status</th></tr>{links}</table>"
+        f'<script type="application/json" id="codes">{payload}</script>'
+        f"<script>{_SEARCH_JS}</script>"
+    )
+    return _page(f"Papan pengumuman - {name}", body)
+
+
+def _readme(authority: str) -> str:
+    return (
+        "PAPAN PENGUMUMAN SUARADESA / SUARADESA BULLETIN BOARD\n\n"
+        "Buka index.html di peramban mana pun (tanpa internet). Cari kode pelacakan Anda.\n"
+        "Open index.html in any browser (no internet needed) and search your tracking code.\n\n"
+        "Verifikasi ulang / re-verify the tally:\n"
+        f"  suaradesa tally import --db check.sqlite --record data/election.json "
+        f"--authority {authority} data\n"
+        "  suaradesa tally verify --db check.sqlite --full\n"
+        "  suaradesa tally results --db check.sqlite --format json --out check.json\n\n"
+        f"Compare the authority key id {authority} with the one the regency published.\n"
+    )
