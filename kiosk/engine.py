@@ -1,0 +1,41 @@
+"""`KioskEngine`: the headless ballot box of one polling station, the GUI's only service.
+
+Life of a polling day (every call is documented in docs/KIOSK.md)::
+
+    e = KioskEngine(package_dir, data_dir, printer=..., scanner=...)   # verifies the package
+    e.officer_login(pin)            # unlocks the kiosk key -> opens the encrypted database
+    e.readiness()                   # checks; setup -> ready when all pass
+    e.open_polls(pin)               # prints the zero report, ready -> open
+    e.activate_ballot(pin); e.select(2); e.review(); r = e.cast(); e.confirm_cast()
+    e.close_polls(pin)              # aggregate, open|paused -> closed
+    e.add_trustee(card, tpin)       # k times: partial decryptions, each proof checked
+    e.compute_results()             # closed -> results, signed, results report printed
+    e.export(usb_dir)               # signed bundle, verified on read-back -> exported
+
+Thread-safety: one re-entrant lock serialises every public method, so the GUI may call
+from its worker thread while reading `status()` from another. Expected failures raise
+`kiosk.errors.KioskError` subclasses (Indonesian + English + message id); refused
+actions are logged in the event log.
+"""
+
+from __future__ import annotations
+
+from kiosk.base import database_key
+from kiosk.polling import PollingActions
+from kiosk.tallying import TallyingActions
+from kiosk.voting import VotingActions
+
+
+class KioskEngine(PollingActions, VotingActions, TallyingActions):
+    """One polling station's kiosk: see the module docstring and docs/KIOSK.md."""
+
+    def close(self) -> None:
+        """Checkpoint and close the database (the kiosk key is forgotten)."""
+        with self._lock:
+            if self.store is not None:
+                self.store.close()
+            self.store = None
+            self._key = None
+
+
+__all__ = ["KioskEngine", "database_key"]

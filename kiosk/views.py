@@ -1,0 +1,129 @@
+"""The plain values the engine returns to the GUI (frozen dataclasses, no behaviour)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class CandidateView:
+    """A candidate as the ballot screen shows it."""
+
+    number: int  # nomor urut, 1..n
+    name: str
+    photo: bytes | None  # image bytes from the package, if any
+
+
+@dataclass(frozen=True)
+class Status:
+    """Everything the GUI needs to draw the current screen."""
+
+    unlocked: bool  # an officer PIN has opened the database
+    polls: str  # kiosk.polls.PollsState value
+    mode: str  # "official" or "test"
+    session: str  # kiosk.session.SessionState value
+    awaiting_confirmation: bool  # a cast is recorded; confirm_cast() not yet called
+    activations: int
+    ballots: int
+    voided: int
+    trustees_present: tuple[int, ...]
+    trustees_needed: int
+    results_ready: bool
+    election: str
+    village: str
+    village_name: str
+    station: str
+    kiosk_id: str
+    dpt: int
+    printer: str  # "ready", "paper-near-end", a fault code, or "absent"
+    scanner: str
+    pin_failures: int
+    pin_wait_seconds: float
+    pin_locked: bool
+
+
+@dataclass(frozen=True)
+class ReadinessCheck:
+    name: str  # "package", "certificate", "storage", "printer", "scanner"
+    ok: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class Readiness:
+    checks: tuple[ReadinessCheck, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    @property
+    def failures(self) -> list[str]:
+        return [f"{c.name}: {c.detail}" for c in self.checks if not c.ok]
+
+
+@dataclass(frozen=True)
+class CastReceipt:
+    """Returned by `cast()` only after the ballot is durably committed."""
+
+    tracking_code: str  # what the voter takes home (ballotcore.tracking)
+    candidate_number: int  # for the "recorded" screen and the paper record only
+    candidate_name: str
+    village: str  # village name, as printed
+    station: str
+    voter_record_status: str  # printer status code after printing the paper record
+    slip_status: str  # printer status code after printing the take-home slip
+
+    @property
+    def printed(self) -> bool:
+        return self.voter_record_status in ("ready", "paper-near-end") and self.slip_status in (
+            "ready",
+            "paper-near-end",
+        )
+
+
+@dataclass(frozen=True)
+class TrusteeProgress:
+    """After a trustee card was accepted: who is present, how many are needed."""
+
+    index: int
+    present: tuple[int, ...]
+    needed: int
+
+    @property
+    def enough(self) -> bool:
+        return len(self.present) >= self.needed
+
+
+@dataclass(frozen=True)
+class ResultsView:
+    """Decrypted, signed station results."""
+
+    votes: tuple[tuple[int, str, int], ...]  # (number, name, votes)
+    ballots: int
+    activations: int
+    voided: int
+    mode: str
+    trustees: tuple[int, ...]
+    signed_results: bytes  # SignedRecord.to_bytes() of the results: the QR payload
+    report_status: str  # printer status code after printing the results report
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    path: Path
+    sha256: str
+    results_included: bool
+    ballots: int
+    findings: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        """English summary; the GUI translates by `results_included`."""
+        if self.results_included:
+            return f"Bundle written with results: {self.path.name}"
+        return (
+            f"Bundle written WITHOUT results (fewer than k trustees): {self.path.name}; "
+            "the encrypted ballots can be decrypted later by the trustees at the district."
+        )

@@ -1,0 +1,224 @@
+"""Voter actions: activate, select, review, back, cast, confirm, void, idle timeout.
+
+The cast path (see docs/KIOSK.md): choose a free slot uniformly at random (`secrets`),
+encrypt with proofs and sign OFF the database transaction, then ONE transaction fills the
+slot, counts the ballot, marks the session "committed" and logs `ballot.cast` (no
+content); COMMIT is durable (WAL, synchronous=FULL). Only then is the tracking code
+returned and the receipts printed. `confirm_cast()` records that the voter saw the
+"recorded" screen and truncates the WAL; a restart before that logs
+`ballot.committed_not_confirmed` (the ballot is counted once, never lost or duplicated).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from ballotcore.ballot import BallotContext, encrypt_ballot
+from ballotcore.bundle import BALLOT_LABEL
+from ballotcore.signing import sign
+from ballotcore.tracking import tracking_code
+from hardware import receipts
+from kiosk import polls as pm
+from kiosk import session as sm
+from kiosk import timeouts
+from kiosk.base import KioskEngineBase, locked
+from kiosk.crash import crash_point
+from kiosk.errors import SelectionError, SessionTimedOut, TransitionRefused
+from kiosk.views import CandidateView, CastReceipt
+
+LOOKUP_TEXT = "Cek kode di papan pengumuman / Check the code on the bulletin board"
+
+
+class VotingActions(KioskEngineBase):
+    """Voter-session actions (polls must be open)."""
+
+    _last_receipt: CastReceipt | None = None
+
+    def _session_step(self, action: sm.SessionAction, why: str = "") -> sm.SessionState:
+        nxt = sm.transition(self.voter.state, action)
+        if nxt is None:
+            raise self._refuse("session", action.value, why)
+        return nxt
+
+    def _end_session(self, code: str, reason: str | None = None) -> None:
+        """Void the live session: count it, log it, store nothing else."""
+        with self._db().transaction() as txn:
+            txn.add("voided")
+            txn.set("session", "idle")
+            txn.log(code, self._now(), {"reason": reason} if reason else None)
+        self.voter = sm.VoterSession()
+
+    def _expire(self) -> bool:
+        """Void a live session that has been idle too long; True if it did."""
+        if self.voter.state not in sm.LIVE_STATES or self.store is None:
+            return False
+        limit = (
+            timeouts.ACTIVATED_IDLE_TIMEOUT_S
+            if self.voter.state == sm.SessionState.ACTIVATED
+            else timeouts.VOTER_IDLE_TIMEOUT_S
+        )
+        if self.clock.monotonic() - self.voter.last_activity <= limit:
+            return False
+        self._end_session("session.timed_out")
+        return True
+
+    def _touch(self, state: sm.SessionState) -> None:
+        self.voter.state = state
+        self.voter.last_activity = self.clock.monotonic()
+
+    def _voter_call(self) -> None:
+        self._db()
+        if self._expire():
+            raise SessionTimedOut()
+
+    @locked
+    def tick(self) -> bool:
+        """Apply the idle timeouts now (the GUI calls this every second or so). True if the
+        current voter session was voided by a timeout."""
+        return self._expire()
+
+    @locked
+    def activate_ballot(self, pin: str) -> tuple[CandidateView, ...]:
+        """An officer activates exactly one ballot; returns the candidates to show."""
+        self._voter_call()
+        if self._polls() != pm.PollsState.OPEN:
+            raise self._refuse("polls", "activate", "polls are not open")
+        if self._db().get("session") == "committed":
+            self._confirm()
+        nxt = self._session_step(sm.SessionAction.ACTIVATE, "a ballot is already activated")
+        if not self._free:
+            raise self._refuse("polls", "activate", "no free ballot slots are left")
+        slot = self._officer(pin)
+        with self._db().transaction() as txn:
+            txn.add("activations")
+            txn.set("session", "live")
+            txn.log("session.activated", self._now(), {"officer": slot})
+        self.voter = sm.VoterSession()
+        self._touch(nxt)
+        return self.candidates
+
+    @locked
+    def select(self, candidate_number: int) -> CandidateView:
+        """The voter touches a candidate (may change their mind until cast)."""
+        self._voter_call()
+        nxt = self._session_step(sm.SessionAction.SELECT)
+        try:
+            chosen = self._candidate(candidate_number)
+        except KeyError:
+            raise SelectionError(
+                f"There is no candidate number {candidate_number} on this ballot.",
+                f"Tidak ada calon nomor {candidate_number} pada surat suara ini.",
+            ) from None
+        self.voter.choice = chosen.number
+        self._touch(nxt)
+        return chosen
+
+    @locked
+    def review(self) -> CandidateView:
+        """Go to the review screen; returns the chosen candidate."""
+        self._voter_call()
+        if self.voter.choice is None:
+            raise SelectionError("Choose a candidate first.", "Pilih calon terlebih dahulu.")
+        nxt = self._session_step(sm.SessionAction.REVIEW)
+        self._touch(nxt)
+        return self._candidate(self.voter.choice)
+
+    @locked
+    def back(self) -> None:
+        """From review back to the ballot (the choice is kept until changed)."""
+        self._voter_call()
+        self._touch(self._session_step(sm.SessionAction.BACK))
+
+    @locked
+    def void_session(self) -> None:
+        """The officer cancels the voter session; nothing is stored but the count."""
+        self._db()
+        self._session_step(sm.SessionAction.VOID)
+        self._end_session("session.voided")
+
+    @locked
+    def cast(self) -> CastReceipt:
+        """Encrypt, sign, store durably, then print and return the receipt (see module)."""
+        self._voter_call()
+        store = self._db()
+        if self._polls() != pm.PollsState.OPEN:
+            raise self._refuse("polls", "cast", "polls are not open")
+        nxt = self._session_step(sm.SessionAction.CAST, "the voter has not reviewed a choice")
+        choice = self.voter.choice
+        assert choice is not None
+        if not self._free:
+            raise self._refuse("polls", "cast", "no free ballot slots are left")
+        i = secrets.randbelow(len(self._free))
+        self._free[i], self._free[-1] = self._free[-1], self._free[i]
+        slot_id = self._free.pop()
+        try:
+            cert = self.package.certificate
+            ctx = BallotContext(cert.election_id, cert.village, cert.station, cert.kiosk_id, slot_id)
+            ballot = encrypt_ballot(ctx, self.village_key.public_key, len(self.candidates), choice - 1)
+            data = ballot.to_bytes()
+            signature = sign(self._kiosk_key(), BALLOT_LABEL, data)
+            crash_point("before_begin")
+            with store.transaction(crash_before_commit="after_insert") as txn:
+                txn.fill_slot(slot_id, data + signature)
+                txn.add("ballots")
+                txn.set("session", "committed")
+                txn.log("ballot.cast", self._now())
+        except BaseException:
+            self._free.append(slot_id)
+            raise
+        crash_point("after_commit")
+        self._touch(nxt)
+        code = tracking_code(ballot.digest())
+        self._last_receipt = self._print_receipts(code, choice)
+        return self._last_receipt
+
+    def _print_receipts(self, code: str, choice: int) -> CastReceipt:
+        chosen = self._candidate(choice)
+        paper = self.devices.print(
+            receipts.VoterRecord(self.village.name, self.station.code, chosen.number, chosen.name, code)
+        )
+        slip = self.devices.print(receipts.TakeHomeSlip(code, LOOKUP_TEXT))
+        return CastReceipt(
+            code, chosen.number, chosen.name, self.village.name, self.station.code,
+            paper.status, slip.status,
+        )
+
+    @locked
+    def reprint_receipts(self) -> CastReceipt:
+        """Print the paper record and slip of the ballot just cast again (printer fixed).
+        Only before `confirm_cast()`; the ballot itself is never touched."""
+        last = self._last_receipt
+        if self.voter.state != sm.SessionState.CAST or last is None:
+            raise self._refuse("session", "reprint", "no cast is waiting for confirmation")
+        self._last_receipt = self._print_receipts(last.tracking_code, last.candidate_number)
+        return self._last_receipt
+
+    @locked
+    def confirm_cast(self) -> None:
+        """The voter saw "recorded": log it (with the receipt status), forget the choice,
+        truncate the WAL. Called by the GUI; the next activation does it implicitly."""
+        if self._db().get("session") != "committed":
+            raise self._refuse("session", "confirm", "no cast is waiting for confirmation")
+        self._confirm()
+
+    def _confirm(self) -> None:
+        store = self._db()
+        last = self._last_receipt
+        crash_point("before_confirm")
+        with store.transaction() as txn:
+            txn.set("session", "idle")
+            txn.log("ballot.confirmed", self._now())
+            if last is not None:
+                ok = last.printed
+                txn.log(
+                    "receipt.printed" if ok else "receipt.failed",
+                    self._now(),
+                    {"record": last.voter_record_status, "slip": last.slip_status},
+                )
+        crash_point("after_confirm")
+        store.truncate_wal()
+        self._last_receipt = None
+        self.voter = sm.VoterSession()
+
+
+__all__ = ["TransitionRefused", "VotingActions"]
