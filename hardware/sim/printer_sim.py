@@ -43,6 +43,9 @@ from hardware.status import PrinterCondition, print_ack_byte, status_reply_byte
 
 log = logging.getLogger(__name__)
 
+#: Faults `PrinterSimulator.fault_after` can inject.
+FAULT_KINDS = ("paper-out", "cover-open", "unplugged")
+
 
 @dataclass(frozen=True)
 class SimulatedReceipt:
@@ -92,8 +95,7 @@ class PrinterSimulator(PtySimulator):
         self._pending = b""
         self._queue: deque[tuple[Command, int]] = deque()
         self._printed_bytes = 0
-        self._paper_out_at: int | None = None
-        self._unplug_at: int | None = None
+        self._fault_at: tuple[int, str] | None = None
         self._faults: list[FaultEvent] = []
         self._count = 0
         self._receipts: list[SimulatedReceipt] = []
@@ -171,13 +173,22 @@ class PrinterSimulator(PtySimulator):
 
     # -- fault injection (run on the simulator thread) -----------------------------
 
+    def fault_after(self, count: int, kind: str) -> None:
+        """Go into fault `kind` once `count` more job bytes have been printed.
+
+        `kind` is one of FAULT_KINDS: "paper-out", "cover-open" or "unplugged".
+        """
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"fault kind must be one of {FAULT_KINDS}, not {kind!r}")
+        self._call(lambda: setattr(self, "_fault_at", (self._printed_bytes + count, kind)))
+
     def paper_out_after(self, count: int) -> None:
         """Run out of paper once `count` more job bytes have been printed."""
-        self._call(lambda: setattr(self, "_paper_out_at", self._printed_bytes + count))
+        self.fault_after(count, "paper-out")
 
     def unplug_after(self, count: int) -> None:
         """Pull the cable once `count` more job bytes have been printed."""
-        self._call(lambda: setattr(self, "_unplug_at", self._printed_bytes + count))
+        self.fault_after(count, "unplugged")
 
     def set_paper_out(self, out: bool = True) -> None:
         """Run out of paper now (True) or load a new roll (False)."""
@@ -221,7 +232,7 @@ class PrinterSimulator(PtySimulator):
         self._queue.clear()
         self._pending = b""
         self._paper = Paper(self.width)
-        self._unplug_at = None
+        self._fault_at = None
 
     # -- stream processing (simulator thread) --------------------------------------
 
@@ -244,12 +255,15 @@ class PrinterSimulator(PtySimulator):
         while self._queue and self._condition.online and self._port.connected:
             command, size = self._queue[0]
             after = self._printed_bytes + size
-            if self._paper_out_at is not None and after > self._paper_out_at:
-                self._paper_out_at = None
-                self._set(paper_out=True)
-                return
-            if self._unplug_at is not None and after > self._unplug_at:
-                self._unplug()
+            if self._fault_at is not None and after > self._fault_at[0]:
+                kind = self._fault_at[1]
+                self._fault_at = None
+                if kind == "paper-out":
+                    self._set(paper_out=True)
+                elif kind == "cover-open":
+                    self._set(cover_open=True)
+                else:
+                    self._unplug()
                 return
             self._queue.popleft()
             self._printed_bytes = after
