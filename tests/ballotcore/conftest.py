@@ -99,6 +99,12 @@ def definition() -> ElectionDefinition:
 def public_record_parts(
     definition: ElectionDefinition, authority: Ed25519PrivateKey
 ) -> tuple[bytes, list[KeyCeremony], Ed25519PrivateKey]:
+    return make_public_record_parts(definition, authority)
+
+
+def make_public_record_parts(
+    definition: ElectionDefinition, authority: Ed25519PrivateKey
+) -> tuple[bytes, list[KeyCeremony], Ed25519PrivateKey]:
     """(signed public record bytes, the village key ceremonies, kiosk key)."""
     auth_pub = public_bytes(authority)
     ceremonies = [trustees.deal(len(v.trustees), v.threshold) for v in definition.villages]
