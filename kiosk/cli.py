@@ -1,0 +1,46 @@
+"""`suaradesa kiosk ...`: the kiosk's commands (headless ones here; no Kivy import).
+
+The touchscreen's `run` command is added to `group` by the GUI package in its own module,
+so importing this one never imports Kivy.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.group(name="kiosk")
+def group() -> None:
+    """Run a polling-station kiosk (touchscreen or headless)."""
+
+
+def _progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@group.command()
+@click.option("--package", "package", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="Station package folder (.sdpkg).")
+@click.option("--data", required=True, type=click.Path(file_okay=False, path_type=Path), help="Kiosk data folder (created; must not hold a database yet).")
+@click.option("--deck", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="CSV of candidate numbers, one row per voter.")
+@click.option("--trustee-cards", "cards", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder with trustee-<n>.sdcard files (or <village>/ sub-folders).")
+@click.option("--export", "export_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder (the USB stick) to write the .sdbundle to.")
+@click.option("--pins", "pins", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="PIN file (default: the election's secret/pins.json).")
+@click.option("--authority", help="Authority key id (default: the election's authority.txt).")
+@click.option("--mode", type=click.Choice(["official", "test"]), default="official", show_default=True, help="Polls mode.")
+@click.option("--trustees", type=int, help="How many trustees present their cards (default: k).")
+def simulate(package: Path, data: Path, deck: Path, cards: Path, export_dir: Path,
+             pins: Path | None, authority: str | None, mode: str, trustees: int | None) -> None:
+    """Run a whole polling day headless; print the results as JSON on the last line."""
+    from kiosk.simulate import SimulationError
+    from kiosk.simulate import simulate as run
+
+    try:
+        summary = run(package, data, deck, cards, export_dir, pins, authority, mode, trustees,
+                      _progress)
+    except SimulationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    sys.stdout.write(json.dumps(summary, sort_keys=True) + "\n")

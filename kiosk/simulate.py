@@ -1,0 +1,165 @@
+"""A whole polling day without a screen: what `suaradesa kiosk simulate` runs.
+
+Open (readiness, zero report), one activation + selection + review + cast + confirmation
+per deck row, close, k trustees, results, export; on simulated hardware (in-memory
+printer and scanner, `kiosk.devices`). Used by the demo and the end-to-end tests.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.devices import MemoryPrinter, MemoryScanner
+from kiosk.engine import KioskEngine
+from kiosk.errors import KioskError
+
+
+class SimulationError(Exception):
+    """Bad simulation input (deck, PIN file, cards); the message is one sentence."""
+
+
+@dataclass(frozen=True)
+class Pins:
+    officers: list[str]
+    trustees: dict[int, str]
+
+
+def read_deck(path: Path) -> list[int]:
+    """Candidate numbers, one per voter (first column; a non-numeric header is skipped)."""
+    numbers: list[int] = []
+    with open(path, newline="", encoding="utf-8") as fh:
+        for line_no, row in enumerate(csv.reader(fh), start=1):
+            if not row or not row[0].strip():
+                continue
+            cell = row[0].strip()
+            if not cell.isdigit():
+                if line_no == 1:
+                    continue
+                raise SimulationError(f"{path}, line {line_no}: {cell!r} is not a candidate number")
+            numbers.append(int(cell))
+    return numbers
+
+
+def read_pins(path: Path, village: str, station: str) -> Pins:
+    """The provisioning PIN file (secret/pins.json) entries for one station."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        officers = [str(p) for p in data["officers"][f"{village}/{station}"]]
+        trustees = {int(i): str(p) for i, p in data["trustees"][village].items()}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SimulationError(f"{path} has no PINs for {village}/{station} ({exc})") from exc
+    return Pins(officers, trustees)
+
+
+def find_cards(folder: Path, village: str) -> dict[int, bytes]:
+    """Trustee cards `trustee-<i>.sdcard` in `folder` or `folder/<village>`."""
+    for base in (Path(folder) / village, Path(folder)):
+        cards = {}
+        for p in sorted(base.glob("trustee-*.sdcard")):
+            stem = p.stem.removeprefix("trustee-")
+            if stem.isdigit():
+                cards[int(stem)] = p.read_bytes()
+        if cards:
+            return cards
+    return {}
+
+
+def run_day(
+    engine: KioskEngine,
+    deck: list[int],
+    pins: Pins,
+    cards: dict[int, bytes],
+    export_dir: Path,
+    trustees: int | None = None,
+    mode: str = "official",
+    progress: Callable[[str], None] = lambda _m: None,
+) -> dict[str, Any]:
+    """Run the day on `engine`; return the summary printed as the last JSON line."""
+    officer, other = pins.officers[0], pins.officers[-1]
+    engine.officer_login(officer)
+    if engine.status().mode != mode:
+        engine.set_mode(mode, officer, clear=True)
+    ready = engine.readiness()
+    if not ready.ok:
+        raise SimulationError("readiness checks failed: " + "; ".join(ready.failures))
+    engine.open_polls(officer)
+    progress(f"polls open; casting {len(deck)} ballots")
+    for i, number in enumerate(deck, start=1):
+        engine.activate_ballot(other)
+        engine.select(number)
+        engine.review()
+        engine.cast()
+        engine.confirm_cast()
+        if i % 500 == 0:
+            progress(f"{i} ballots cast")
+    engine.close_polls(officer)
+    wanted = engine.village.threshold if trustees is None else trustees
+    used = 0
+    for index in sorted(cards):
+        if used >= wanted:
+            break
+        if index not in pins.trustees:
+            continue
+        engine.add_trustee(cards[index], pins.trustees[index])
+        used += 1
+    votes: dict[str, int] | None = None
+    if used >= engine.village.threshold:
+        results = engine.compute_results()
+        votes = {str(n): v for n, _, v in results.votes}
+    else:
+        progress(f"only {used} of {engine.village.threshold} trustees: exporting without results")
+    Path(export_dir).mkdir(parents=True, exist_ok=True)
+    report = engine.export(Path(export_dir))
+    status = engine.status()
+    return {
+        "village": status.village,
+        "station": status.station,
+        "kiosk_id": status.kiosk_id,
+        "mode": status.mode,
+        "activations": status.activations,
+        "ballots": status.ballots,
+        "voided": status.voided,
+        "votes": votes,
+        "results": votes is not None,
+        "trustees": list(status.trustees_present),
+        "bundle": str(report.path),
+        "sha256": report.sha256,
+    }
+
+
+def simulate(
+    package: Path, data: Path, deck_path: Path, cards_dir: Path, export_dir: Path,
+    pins_path: Path | None, authority: str | None, mode: str, trustees: int | None,
+    progress: Callable[[str], None],
+) -> dict[str, Any]:
+    """Build the engine with simulated hardware and run the day (see `run_day`)."""
+    election_root = Path(package).resolve().parent.parent
+    if authority is None and (election_root / "authority.txt").is_file():
+        authority = (election_root / "authority.txt").read_text(encoding="utf-8").split()[0]
+    if (Path(data) / "kiosk.db").exists():
+        raise SimulationError(f"{data} already holds a kiosk database; use an empty folder")
+    deck = read_deck(deck_path)
+    engine = KioskEngine(
+        package, data, printer=MemoryPrinter(), scanner=MemoryScanner(),
+        expected_authority=authority,
+    )
+    try:
+        pins_file = pins_path or election_root / "secret" / "pins.json"
+        pins = read_pins(pins_file, engine.village.code, engine.station.code)
+        cards = find_cards(cards_dir, engine.village.code)
+        if not cards:
+            raise SimulationError(f"no trustee-<n>.sdcard files in {cards_dir}")
+        valid = {c.number for c in engine.candidates}
+        bad = sorted({n for n in deck if n not in valid})
+        if bad:
+            raise SimulationError(f"the deck names candidates {bad} not on this ballot")
+        return run_day(engine, deck, pins, cards, export_dir, trustees, mode, progress)
+    except KioskError as exc:
+        raise SimulationError(str(exc)) from exc
+    finally:
+        engine.close()

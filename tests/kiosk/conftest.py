@@ -1,0 +1,21 @@
+"""Fixtures: provisioned elections (real provisioning code, test-only scrypt cost)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from provisioning.testing import ElectionFixture
+from tests.kiosk.helpers import custom_election, fast_dir
+
+
+@pytest.fixture(scope="session")
+def election3(tmp_path_factory: pytest.TempPathFactory) -> ElectionFixture:
+    """Three candidates, DPT 400, 5 trustees with k = 3."""
+    return custom_election(tmp_path_factory.mktemp("e3"), ["Ani", "Budi", "Citra"], 400)
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return fast_dir("kiosk-data-")
