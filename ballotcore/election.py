@@ -24,6 +24,11 @@ from ballotcore.hashing import digest32
 KIND = "definition"
 VERSION = 1
 MAX_DPT = 100_000
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_VILLAGE_KEYS = {
+    "code", "name", "district", "single_candidate", "threshold", "candidates", "stations",
+    "trustees",
+}
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -117,9 +122,12 @@ class ElectionDefinition:
     @classmethod
     def from_bytes(cls, data: bytes) -> ElectionDefinition:
         try:
-            return parse_definition(decode_record(KIND, VERSION, data))
+            definition = parse_definition(decode_record(KIND, VERSION, data))
         except DefinitionError as exc:
             raise RecordError(f"election definition: {exc}") from exc
+        if definition.to_bytes() != data:
+            raise RecordError("election definition is not in canonical form")
+        return definition
 
 
 # ------------------------------------------------------------------ parsing
@@ -134,6 +142,15 @@ def _get(obj: Any, key: str, kind: type, where: str) -> Any:
     if kind is int and isinstance(value, bool) or not isinstance(value, kind):
         raise DefinitionError(f"{where}.{key}", f"must be of type {kind.__name__}")
     return value
+
+
+def _known(obj: Any, allowed: set[str], where: str) -> None:
+    """Reject unknown keys: a definition means exactly what its fields say."""
+    if not isinstance(obj, dict):
+        raise DefinitionError(where, "must be an object")
+    unknown = sorted(set(obj) - allowed)
+    if unknown:
+        raise DefinitionError(f"{where}.{unknown[0]}", "is not a known field")
 
 
 def _text(obj: Any, key: str, where: str, max_len: int = 120) -> str:
@@ -161,11 +178,13 @@ def _ident(obj: Any, key: str, where: str) -> str:
 def _parse_village(obj: Any, where: str) -> Village:
     code = _ident(obj, "code", where)
     where = f"village {code}"
+    _known(obj, _VILLAGE_KEYS, where)
     single = _get(obj, "single_candidate", bool, where) if "single_candidate" in obj else False
     cand_list = _get(obj, "candidates", list, where)
     candidates: list[Candidate] = []
     for i, c in enumerate(cand_list):
         cw = f"{where}.candidates[{i}]"
+        _known(c, {"number", "name", "photo"}, cw)
         number = _get(c, "number", int, cw)
         photo = c.get("photo") if isinstance(c, dict) else None
         if photo is not None and (
@@ -194,6 +213,7 @@ def _parse_village(obj: Any, where: str) -> Village:
     stations: list[Station] = []
     for i, s in enumerate(_get(obj, "stations", list, where)):
         sw = f"{where}.stations[{i}]"
+        _known(s, {"code", "dpt"}, sw)
         dpt = _get(s, "dpt", int, sw)
         if dpt < 1:
             raise DefinitionError(f"{sw}.dpt", f"must be at least 1, not {dpt}")
@@ -208,6 +228,7 @@ def _parse_village(obj: Any, where: str) -> Village:
     trustees: list[Trustee] = []
     for i, t in enumerate(_get(obj, "trustees", list, where)):
         tw = f"{where}.trustees[{i}]"
+        _known(t, {"index", "name"}, tw)
         trustees.append(Trustee(_get(t, "index", int, tw), _text(t, "name", tw)))
     if [t.index for t in trustees] != list(range(1, len(trustees) + 1)):
         raise DefinitionError(f"{where}.trustees", "trustee indexes must run 1, 2, 3, ...")
@@ -233,9 +254,12 @@ def _parse_village(obj: Any, where: str) -> Village:
 def parse_definition(body: Any) -> ElectionDefinition:
     """Validate a definition body and return typed objects (see module docstring)."""
     where = "election"
+    _known(body, {"election_id", "name", "date", "regency", "languages", "villages"}, where)
     election_id = _ident(body, "election_id", where)
     date = _get(body, "date", str, where)
     try:
+        if not _DATE.match(date):
+            raise ValueError(date)
         dt.date.fromisoformat(date)
         if len(date) != 10:
             raise ValueError(date)

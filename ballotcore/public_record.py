@@ -207,6 +207,9 @@ def parse_public_record(data: bytes, expected_authority: str | None = None) -> P
             raise VerificationError("definition hash does not match the definition")
         village_keys: dict[str, VillageKey] = {}
         for vk in field(body, "village_keys", list):
+            if not isinstance(vk, dict):
+                raise RecordError("a village key entry is not an object")
+            expect_keys(vk, {"village", "commitments"}, "village key")
             village = field(vk, "village", str)
             commitments = tuple(
                 hex_point(c, name="commitment") for c in field(vk, "commitments", list)

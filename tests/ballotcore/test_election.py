@@ -100,11 +100,6 @@ def test_rule_violations_name_the_field(
     assert str(info.value).startswith(field + ": ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Python 3.11 date.fromisoformat accepts ISO week dates, and '2025-W44-7' "
-    "has 10 characters, so parse_definition accepts it as a YYYY-MM-DD date",
-)
 def test_week_date_is_rejected() -> None:
     body = definition_body()
     body["date"] = "2025-W44-7"
@@ -112,11 +107,6 @@ def test_week_date_is_rejected() -> None:
         parse_definition(body)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: parse_definition ignores unknown keys at every level (a record must mean "
-    "exactly what its fields say; codec.expect_keys is not used here)",
-)
 def test_unknown_keys_are_rejected() -> None:
     body = definition_body()
     body["villages"][0]["candidates"][0]["phto"] = "c1.png"
