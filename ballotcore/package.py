@@ -79,12 +79,13 @@ class WrongPin(PackageError):
 
 @dataclass(frozen=True, slots=True)
 class PinKdf:
-    """scrypt cost parameters. Defaults cost ~25-50 ms and 16 MB per PIN try on a laptop core.
-
+    """scrypt cost parameters. The default (N=2^13, r=8: 8 MB, ~25 ms per try on one
+    server core) is the officer-PIN cost; it is budgeted so a regency of ~800 stations
+    provisions in under a minute on 2 cores (docs/PROVISIONING.md has the arithmetic).
     Cheaper parameters exist only for tests (`PinKdf.testing()`), passed explicitly.
     """
 
-    log_n: int = 14
+    log_n: int = 13
     r: int = 8
     p: int = 1
 
@@ -143,7 +144,7 @@ def is_weak_pin(pin: str) -> bool:
             return True
     if pin == pin[::-1]:  # 123321
         return True
-    if len(pin) == 6 and pin[:2] in {"19", "20"} and 1 <= int(pin[2:4]) <= 12:
+    if len(pin) == 6 and pin[:2] in {"19", "20"} and 1 <= int(pin[4:6]) <= 12:
         return True  # a year and a month: 198507, 200312
     return False
 

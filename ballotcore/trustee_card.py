@@ -18,7 +18,7 @@ Opening a card also checks the recovered share against the village's public Feld
 commitments (`ballotcore.trustees.check_share`), so a wrong or substituted card is refused
 before it takes part in a decryption. What the card does not protect against: someone who
 holds both the card and the PIN sheet, and an offline PIN search on a copied card at scrypt
-cost per guess (trustee PINs are therefore 8 digits, see docs/PROVISIONING.md).
+cost per guess (trustee PINs are therefore 10 digits, see docs/PROVISIONING.md).
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ from ballotcore.trustees import TrusteeShare, check_share
 
 KIND = "trustee-card"
 VERSION = 1
-TRUSTEE_PIN_DIGITS = 8
+TRUSTEE_PIN_DIGITS = 10
+#: Trustee-card cost: N=2^12, r=8 (4 MB, ~10 ms); 10-digit PINs make up for the lower cost.
+TRUSTEE_KDF = PinKdf(log_n=12, r=8, p=1)
 PURPOSE = "trustee-card"
 
 
@@ -85,7 +87,7 @@ def _aad(election_id: str, village: str, index: int) -> bytes:
 
 
 def new_trustee_pin() -> str:
-    """A fresh random 8-digit trustee PIN (from `secrets`), weak patterns refused."""
+    """A fresh random 10-digit trustee PIN (from `secrets`), weak patterns refused."""
     while True:
         pin = "".join(secrets.choice("0123456789") for _ in range(TRUSTEE_PIN_DIGITS))
         if not is_weak_pin(pin):
@@ -100,7 +102,7 @@ def seal_share(
     kdf: PinKdf | None = None,
 ) -> TrusteeCard:
     """Seal trustee `share.index`'s share of `village`'s key under `pin`."""
-    kdf = kdf or PinKdf()
+    kdf = kdf or TRUSTEE_KDF
     salt = secrets.token_bytes(16)
     nonce = secrets.token_bytes(12)
     _, key = derive_pin_keys(pin, salt, kdf, PURPOSE)

