@@ -116,42 +116,39 @@ def qr_native(data: str, module: int) -> bytes:
     )
 
 
-def raster_band(rows: list[list[bool]]) -> bytes:
-    """GS v 0 for one band of pixel rows (True = black); rows share one width."""
-    height = len(rows)
-    width = len(rows[0]) if rows else 0
-    width_bytes = (width + 7) // 8
-    data = bytearray()
-    for row in rows:
-        for start in range(0, width_bytes * 8, 8):
-            byte = 0
-            for bit in range(8):
-                x = start + bit
-                if x < width and row[x]:
-                    byte |= 0x80 >> bit
-            data.append(byte)
+def _pack_row(row: list[bool], width_bytes: int) -> bytes:
+    bits = "".join("1" if dark else "0" for dark in row).ljust(width_bytes * 8, "0")
+    return int(bits, 2).to_bytes(width_bytes, "big") if bits else b""
+
+
+def _band(packed_rows: list[bytes], width_bytes: int) -> bytes:
+    height = len(packed_rows)
     header = bytes(
         [GS, 0x76, 0x30, 0, width_bytes & 0xFF, width_bytes >> 8, height & 0xFF, height >> 8]
     )
-    return header + bytes(data)
+    return header + b"".join(packed_rows)
+
+
+def raster_band(rows: list[list[bool]]) -> bytes:
+    """GS v 0 for one band of pixel rows (True = black, MSB = leftmost); rows share one width."""
+    width_bytes = (len(rows[0]) + 7) // 8 if rows else 0
+    return _band([_pack_row(row, width_bytes) for row in rows], width_bytes)
 
 
 def qr_raster(data: str, module: int, width: PaperWidth) -> list[bytes]:
     """The QR code as centred raster bands (quiet zone included), for printers without GS ( k."""
     matrix = qr_matrix(data)
-    size = len(matrix) * module
-    left = (width.dots - size) // 2
-    quiet = [[False] * width.dots for _ in range(QUIET_ZONE * module)]
-    rows: list[list[bool]] = list(quiet)
+    width_bytes = width.dots // 8
+    left = (width.dots - len(matrix) * module) // 2
+    blank = bytes(width_bytes)
+    rows: list[bytes] = [blank] * (QUIET_ZONE * module)
     for matrix_row in matrix:
-        pixels = [False] * left
-        for dark in matrix_row:
-            pixels.extend([dark] * module)
-        pixels.extend([False] * (width.dots - len(pixels)))
-        rows.extend([pixels] * module)
-    rows.extend(quiet)
+        pixels = [False] * left + [dark for dark in matrix_row for _ in range(module)]
+        rows.extend([_pack_row(pixels, width_bytes)] * module)
+    rows.extend([blank] * (QUIET_ZONE * module))
     return [
-        raster_band(rows[i : i + RASTER_BAND_ROWS]) for i in range(0, len(rows), RASTER_BAND_ROWS)
+        _band(rows[i : i + RASTER_BAND_ROWS], width_bytes)
+        for i in range(0, len(rows), RASTER_BAND_ROWS)
     ]
 
 

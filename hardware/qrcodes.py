@@ -7,7 +7,10 @@ error correction M, so the version computed here is the one the printer will use
 
 from __future__ import annotations
 
+from functools import cache
+
 import qrcode
+import qrcode.base
 import qrcode.constants
 from qrcode.util import QRData
 
@@ -27,11 +30,25 @@ def _code(data: str) -> qrcode.QRCode:
     return code
 
 
+@cache
+def byte_capacity(version: int) -> int:
+    """Bytes a byte-mode code of `version` holds at level M (ISO/IEC 18004 table 7)."""
+    blocks = qrcode.base.rs_blocks(version, qrcode.constants.ERROR_CORRECT_M)
+    data_bits = 8 * sum(block.data_count for block in blocks)
+    count_bits = 8 if version <= 9 else 16
+    return (data_bits - 4 - count_bits) // 8
+
+
 def qr_version(data: str) -> int:
-    """The smallest QR version (1..40) holding `data` in byte mode at level M."""
-    version = _code(data).version
-    assert version is not None
-    return version
+    """The smallest QR version (1..40) holding `data` in byte mode at level M.
+
+    Computed from the capacity table rather than by building the code, which is slow.
+    """
+    size = len(data.encode("ascii"))
+    for version in range(1, 41):
+        if byte_capacity(version) >= size:
+            return version
+    raise ValueError(f"{size} bytes do not fit any QR code at level M")
 
 
 def qr_matrix(data: str) -> list[list[bool]]:

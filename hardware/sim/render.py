@@ -51,22 +51,10 @@ def _qr_image(row: QrRow) -> Image.Image:
     code.add_data(QRData(row.data, mode=qrcode.util.MODE_8BIT_BYTE))
     code.make(fit=True)
     matrix = code.get_matrix()
-    size = len(matrix) * row.module
-    image = Image.new("L", (size, size), 255)
-    draw = ImageDraw.Draw(image)
-    for y, line in enumerate(matrix):
-        for x, dark in enumerate(line):
-            if dark:
-                draw.rectangle(
-                    (
-                        x * row.module,
-                        y * row.module,
-                        (x + 1) * row.module - 1,
-                        (y + 1) * row.module - 1,
-                    ),
-                    fill=0,
-                )
-    return image
+    size = len(matrix)
+    pixels = bytes(0 if dark else 255 for line in matrix for dark in line)
+    image = Image.frombytes("L", (size, size), pixels)
+    return image.resize((size * row.module, size * row.module), Image.Resampling.NEAREST)
 
 
 def _bitmap_image(row: BitmapRow) -> Image.Image:
@@ -75,16 +63,22 @@ def _bitmap_image(row: BitmapRow) -> Image.Image:
     return Image.eval(image.convert("L"), lambda v: 255 - v)
 
 
+@cache
+def _glyph(char: str, cell_w: int, cell_h: int, bold: bool) -> Image.Image:
+    """One character in its cell at normal size (cached: receipts repeat few glyphs)."""
+    image = Image.new("L", (cell_w, cell_h), 255)
+    if char != " ":
+        font = _font(cell_h - (4 if cell_h >= 24 else 3))
+        ImageDraw.Draw(image).text((0, 1), char, font=font, fill=0, stroke_width=1 if bold else 0)
+    return image
+
+
 def _span_image(span: Span) -> Image.Image:
     base_w, base_h = span.cell[0] // span.width_factor, span.cell[1] // span.height_factor
     image = Image.new("L", (max(1, base_w * len(span.text)), base_h), 255)
-    draw = ImageDraw.Draw(image)
-    font = _font(base_h - (4 if base_h >= 24 else 3))
     for index, char in enumerate(span.text):
         if char != " ":
-            draw.text(
-                (index * base_w, 1), char, font=font, fill=0, stroke_width=1 if span.bold else 0
-            )
+            image.paste(_glyph(char, base_w, base_h, span.bold), (index * base_w, 0))
     if span.width_factor > 1 or span.height_factor > 1:
         image = image.resize((image.width * span.width_factor, image.height * span.height_factor))
     return image
