@@ -1,0 +1,355 @@
+"""The touchscreen's one door into the kiosk engine.
+
+Screens call these small methods; only this module knows the engine's method names and
+error types, and turns engine values (kiosk.views) into what a screen draws and engine
+errors (kiosk.errors) into catalog messages. Everything here is a thin pass-through: the
+rules (who may activate, what a cast needs, PIN lock-out) are the engine's.
+
+Which calls are slow (scrypt, ElGamal + proofs, SQLCipher commit, printing, export) is
+the caller's concern: screens run those through `app.worker`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk import errors as kerr
+from kiosk import timeouts
+from kiosk.ui.i18n import N_, tr
+
+READINESS_TEXT = {
+    # engine check name -> (label, problem, what to do)
+    "package": (N_("Election package"), N_("The package does not verify."),
+                N_("Use the USB stick delivered for this polling station; call the district.")),
+    "certificate": (N_("Election package"), N_("The package does not verify."),
+                    N_("Use the USB stick delivered for this polling station; call the district.")),
+    "storage": (N_("Storage"), N_("Storage cannot be written."),
+                N_("Check the data disk; call the district technician.")),
+    "printer": (N_("Printer"), N_("Printer not ready."),
+                N_("Connect the printer, load paper and close the cover.")),
+    "scanner": (N_("Scanner"), N_("Scanner not connected."),
+                N_("Trustee cards can also be read from files on the USB stick.")),
+}
+REQUIRED_CHECKS = frozenset({"package", "certificate", "storage", "printer"})
+PAPER_OK = frozenset({"ready", "paper-near-end"})
+
+
+@dataclass(frozen=True)
+class Check:
+    key: str
+    ok: bool
+    required: bool
+    label: str  # msgids, translated by the screen
+    problem: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    index: int  # position on the ballot (0-based)
+    number: int  # nomor urut
+    name: str
+    photo: str | None  # a file path Kivy can load, or None
+
+
+@dataclass(frozen=True)
+class StatusView:
+    state: str
+    ballots: int
+    activations: int
+    voided: int
+
+
+@dataclass(frozen=True)
+class ZeroReport:
+    lines: list[str]
+    printed: bool
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    number: int
+    name: str
+    votes: int
+
+
+@dataclass(frozen=True)
+class Receipt:
+    tracking_code: str
+    printed: bool
+
+
+class KioskBridge:
+    """Wraps one `kiosk.engine` instance for the screens."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self._photo_dir: Path | None = None
+        self._candidates: list[Candidate] | None = None
+        self._selected: int | None = None
+        self._officer_pin: str | None = None  # held only while the officer menu is open
+        self._results: Any = None
+
+    # ------------------------------------------------------------------ boot / officers
+
+    def readiness(self) -> list[Check]:
+        """One row per check; before the officer PIN, storage shows as "checked after PIN"."""
+        report = self.engine.readiness()
+        unlocked = bool(self.engine.status().unlocked)
+        rows: dict[str, Check] = {}
+        for check in report.checks:
+            key = "package" if check.name == "certificate" else check.name
+            label, problem, hint = READINESS_TEXT.get(check.name, (check.name, check.detail, ""))
+            if key == "storage" and not unlocked:
+                rows[key] = Check(key, True, False, label,
+                                  N_("Checked after the officer PIN."), "")
+                continue
+            if key in rows and not check.ok:
+                rows[key] = Check(key, False, key in REQUIRED_CHECKS, label, problem, hint)
+            elif key not in rows:
+                rows[key] = Check(key, check.ok, key in REQUIRED_CHECKS, label,
+                                  N_("OK") if check.ok else problem, "" if check.ok else hint)
+        return list(rows.values())
+
+    def login(self, pin: str) -> bool:
+        """Check an officer PIN (the first one unlocks the database); True when ready.
+
+        In setup this also runs the readiness checks (which move the polls to ready).
+        """
+        self.engine.officer_login(pin)
+        self._officer_pin = pin
+        if str(self.engine.status().polls) == "setup":
+            return bool(self.engine.readiness().ok)
+        return True
+
+    def logged_in(self) -> bool:
+        return self._officer_pin is not None
+
+    def logout(self) -> None:
+        self._officer_pin = None
+
+    def _pin(self) -> str:
+        if self._officer_pin is None:
+            raise kerr.LockedError()
+        return self._officer_pin
+
+    def login_refusal(self, exc: BaseException) -> str | None:
+        """The catalog message for a refused PIN, or None if `exc` is not a PIN refusal."""
+        if isinstance(exc, kerr.WrongPin):
+            return tr.gettext("Wrong PIN. {remaining} attempts left before the kiosk makes you wait.").format(remaining=exc.remaining)
+        if isinstance(exc, kerr.PinWait):
+            return tr.gettext("Too many wrong PINs. Wait {seconds} seconds, then try again.").format(seconds=int(exc.seconds + 0.999))
+        if isinstance(exc, kerr.PinLockedOut):
+            return tr.gettext("Officer PINs are locked. The district must prepare the kiosk again.")
+        return None
+
+    # ------------------------------------------------------------------ status
+
+    def _status(self) -> Any:
+        return self.engine.status()
+
+    def status(self) -> StatusView:
+        s = self._status()
+        return StatusView(s.polls, s.ballots, s.activations, s.voided)
+
+    def polls_state(self) -> str:
+        try:
+            return str(self._status().polls)
+        except kerr.KioskError:
+            return "boot"
+
+    def session_state(self) -> str:
+        return str(self._status().session)
+
+    # ------------------------------------------------------------------ polls
+
+    def open_polls(self) -> ZeroReport:
+        self.engine.open_polls(self._pin())  # raises PrinterUnavailable if not printed
+        lines = [f"{c.number}. {c.name}: 0" for c in self.candidates()]
+        return ZeroReport(lines, True)
+
+    def pause(self) -> None:
+        self.engine.pause()
+
+    def resume(self) -> None:
+        self.engine.resume()
+
+    def close_polls(self) -> None:
+        self.engine.close_polls(self._pin())
+
+    # ------------------------------------------------------------------ voter session
+
+    def activate(self) -> None:
+        self.engine.activate_ballot(self._pin())
+        self._selected = None
+        self.logout()  # the voter must not reach the officer menu
+
+    def candidate_count(self) -> int:
+        try:
+            return len(self.candidates())
+        except kerr.KioskError:
+            return 3
+
+    def candidates(self) -> list[Candidate]:
+        if self._candidates is None:
+            views = self.engine.ballot_candidates()
+            out = []
+            for i, view in enumerate(views):
+                out.append(Candidate(i, view.number, view.name, self._photo_file(view)))
+            self._candidates = out
+        return self._candidates
+
+    def _photo_file(self, view: Any) -> str | None:
+        data = getattr(view, "photo", None)
+        if not data:
+            return None
+        if self._photo_dir is None:
+            self._photo_dir = Path(tempfile.mkdtemp(prefix="suaradesa-photos-"))
+        ext = ".jpg" if data[:3] == b"\xff\xd8\xff" else ".png"
+        path = self._photo_dir / f"candidate-{view.number}{ext}"
+        path.write_bytes(data)
+        return str(path)
+
+    def select(self, index: int) -> None:
+        self.engine.select(self.candidates()[index].number)
+        self._selected = index
+
+    def selected_candidate(self) -> Candidate:
+        if self._selected is None:
+            raise kerr.SelectionError("No candidate is selected.", "Belum ada calon dipilih.")
+        return self.candidates()[self._selected]
+
+    def review(self) -> None:
+        self.engine.review()
+
+    def back(self) -> None:
+        self.engine.back()
+
+    def cast(self) -> Receipt:
+        """Cast the selected ballot; returns only after the engine committed it."""
+        receipt = self.engine.cast()
+        self._selected = None
+        return Receipt(receipt.tracking_code, bool(receipt.printed))
+
+    def confirm_shown(self) -> None:
+        self.engine.confirm_cast()
+
+    def tick(self) -> bool:
+        """Let the engine apply its idle timeouts; True if it voided the voter session."""
+        voided = bool(self.engine.tick())
+        if voided:
+            self._selected = None
+        return voided
+
+    def idle_limit(self) -> float:
+        """Seconds of inactivity after which the engine voids the current voter session."""
+        if self._selected is None:
+            return timeouts.ACTIVATED_IDLE_TIMEOUT_S
+        return timeouts.VOTER_IDLE_TIMEOUT_S
+
+    def keep_alive(self) -> None:
+        """Refresh the engine's idle timer with a no-op transition of the session."""
+        keep = getattr(self.engine, "keep_alive", None)
+        if keep is not None:
+            keep()
+            return
+        state = str(self.engine.status().session)
+        if state == "selecting" and self._selected is not None:
+            self.engine.select(self.candidates()[self._selected].number)
+        elif state == "reviewing":
+            self.engine.back()
+            self.engine.review()
+
+    def is_timeout(self, exc: BaseException) -> bool:
+        return isinstance(exc, kerr.SessionTimedOut)
+
+    def void(self) -> None:
+        """Cancel the voter session (nothing stored)."""
+        self._selected = None
+        self.engine.void_session()
+
+    def reprint_receipts(self) -> Receipt:
+        receipt = self.engine.reprint_receipts()
+        return Receipt(receipt.tracking_code, bool(receipt.printed))
+
+    # ------------------------------------------------------------------ trustees, results
+
+    def trustee_progress(self) -> tuple[int, int, int]:
+        s = self._status()
+        total = len(self.engine.village.trustees)
+        return len(s.trustees_present), s.trustees_needed, total
+
+    def card_files(self, folder: Path | None) -> list[Path]:
+        if folder is None or not folder.is_dir():
+            return []
+        return sorted(p for p in folder.rglob("*.sdcard") if p.is_file())
+
+    def scan_card(self, timeout: float) -> bytes:
+        text = self.engine.devices.scanner.read(timeout) if self.engine.devices.scanner else None
+        if text is None:
+            raise kerr.TrusteeError("No card was scanned.", "Tidak ada kartu yang terpindai.",
+                                    "ui.scan.none")
+        return text.encode("utf-8") if isinstance(text, str) else bytes(text)
+
+    def add_trustee(self, card: bytes, pin: str) -> None:
+        self.engine.add_trustee(card, pin)  # TrusteeError if the card or PIN is refused
+
+    def compute_results(self) -> bool:
+        """Decrypt the totals with the trustees present; True if the report printed."""
+        view = self.engine.compute_results()
+        self._results = view
+        return str(view.report_status) in PAPER_OK
+
+    def results(self) -> list[ResultRow]:
+        view = self._results
+        if view is None:
+            view = self._results = self.engine.compute_results()  # already computed: no print
+        return [ResultRow(n, name, v) for n, name, v in view.votes]
+
+    def print_results(self) -> None:
+        """Print the results report again (reprint); raises PrinterUnavailable on failure."""
+        reprint = getattr(self.engine, "reprint_results", None)
+        if reprint is None:
+            raise kerr.PrinterUnavailable("results report", "reprint-unsupported")
+        outcome = reprint()
+        status = str(getattr(outcome, "report_status", getattr(outcome, "status", "ready")))
+        if status not in PAPER_OK:
+            raise kerr.PrinterUnavailable("results report", status)
+
+    def export(self, target: Path, progress: Callable[[float], None]) -> Any:
+        """Write and verify the bundle on the stick; returns the engine's ExportReport."""
+        progress(0.1)
+        report = self.engine.export(target)
+        progress(1.0)
+        return report
+
+    # ------------------------------------------------------------------ errors
+
+    def refusal_text(self, exc: BaseException, lang: str) -> str | None:
+        """An expected refusal in the voter's language, or None for a real failure."""
+        if getattr(exc, "message_id", "") == "ui.scan.none":
+            return tr.gettext("No card was scanned. Try again or choose the card file.")
+        pin = self.login_refusal(exc)
+        if pin is not None:
+            return pin
+        if isinstance(exc, kerr.StorageError | kerr.PrinterUnavailable):
+            return None
+        if isinstance(exc, kerr.KioskError):
+            return exc.indonesian if lang == "id" else exc.english
+        return None
+
+    def classify_error(self, exc: BaseException) -> str:
+        if isinstance(exc, kerr.PrinterUnavailable):
+            return "printer_paper" if "paper" in exc.status else "printer"
+        if isinstance(exc, kerr.StorageError) or isinstance(exc, OSError):
+            return "storage"
+        return "unknown"
+
+    def error_detail(self, exc: BaseException) -> str:
+        if isinstance(exc, kerr.KioskError):
+            return exc.indonesian if tr.lang == "id" else exc.english
+        return type(exc).__name__

@@ -1,0 +1,97 @@
+"""`suaradesa kiosk run`: the touchscreen command (Kivy is imported only when it runs).
+
+Builds every service (engine, printer, scanner, speaker) from the options, hands them to
+`SuaraDesaApp` at build time, and runs it fullscreen (or windowed for development).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def _size(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        w, h = (int(part) for part in value.lower().split("x"))
+    except ValueError as exc:
+        raise click.BadParameter("use WIDTHxHEIGHT, e.g. 1024x600") from exc
+    if not (320 <= w <= 8000 and 320 <= h <= 8000):
+        raise click.BadParameter("the size must be between 320 and 8000 pixels each way")
+    return w, h
+
+
+def build_devices(printer: str | None, scanner: str | None, simulate: bool) -> tuple[Any, Any]:
+    """The printer and scanner for the engine: serial drivers, in-memory simulators, or none."""
+    from kiosk.ui.devices_adapter import PrinterAdapter, ScannerAdapter
+
+    dev_printer: Any = None
+    dev_scanner: Any = None
+    if simulate:
+        from hardware.fakes import ManualScanner, MemoryPrinter
+
+        dev_printer = PrinterAdapter(MemoryPrinter())
+        dev_scanner = ScannerAdapter(lambda cb: ManualScanner(cb))
+    if printer:
+        from hardware.printer import SerialPrinter
+
+        dev_printer = PrinterAdapter(SerialPrinter(printer))
+    if scanner:
+        from hardware.scanner import SerialScanner
+
+        dev_scanner = ScannerAdapter(lambda cb: SerialScanner(scanner, cb))
+    return dev_printer, dev_scanner
+
+
+@click.command("run")
+@click.option("--package", "package", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              required=True, help="The station package folder (<village>_<station>.sdpkg).")
+@click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder of the encrypted ballot box (created if missing).")
+@click.option("--printer", default=None, help="Receipt printer serial URL, e.g. /dev/ttyUSB0.")
+@click.option("--scanner", default=None, help="QR scanner serial URL, e.g. /dev/ttyACM0.")
+@click.option("--simulate-hardware", is_flag=True,
+              help="Use in-memory simulated printer and scanner (training, development).")
+@click.option("--usb", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the USB stick for exports and trustee-card files.")
+@click.option("--windowed", is_flag=True, help="Run in a window instead of fullscreen.")
+@click.option("--size", default=None, help="Window size WIDTHxHEIGHT (e.g. 1024x600, 800x1280).")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
+              help="Language of the screens (voters can switch).")
+def run(package: Path, data: Path, printer: str | None, scanner: str | None,
+        simulate_hardware: bool, usb: Path | None, windowed: bool, size: str | None,
+        lang: str) -> None:
+    """Run the polling-station touchscreen for voters and officers."""
+    dims = _size(size)
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    from kivy.config import Config
+
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+    if dims is not None:
+        Config.set("graphics", "width", str(dims[0]))
+        Config.set("graphics", "height", str(dims[1]))
+    Config.set("graphics", "fullscreen", "0" if windowed else "auto")
+
+    from kiosk.engine import KioskEngine
+    from kiosk.errors import KioskError
+    from kiosk.ui.app import SuaraDesaApp
+    from kiosk.ui.audio import Speaker
+    from kiosk.ui.bridge import KioskBridge
+    from kiosk.ui.services import Services
+
+    dev_printer, dev_scanner = build_devices(printer, scanner, simulate_hardware)
+    try:
+        engine = KioskEngine(package, data, printer=dev_printer, scanner=dev_scanner)
+    except KioskError as exc:
+        raise click.ClickException(exc.indonesian if lang == "id" else exc.english) from exc
+    services = Services(bridge=KioskBridge(engine), speaker=Speaker(),
+                        clock=engine.clock.monotonic, usb_dir=usb)
+    try:
+        SuaraDesaApp(services, lang=lang).run()
+    finally:
+        engine.close()

@@ -1,0 +1,98 @@
+"""The one message catalog of the touchscreen: gettext, Bahasa Indonesia first, English second.
+
+Every user-facing string goes through `tr._("...")` (Python and .kv alike). The msgids are
+short English sentences; `locale/id/.../suaradesa.po` and `locale/en/.../suaradesa.po` both
+translate every one of them (a test checks that no msgid is missing or empty in either).
+
+Catalogs are compiled with babel: at load time the `.mo` next to the `.po` is used when it is
+newer, otherwise the `.po` is compiled in memory (and written back when the folder is
+writable), so a developer editing a `.po` never runs `msgfmt` by hand.
+
+`tr` is a Kivy EventDispatcher whose property `_` holds the current gettext function.
+A `.kv` expression `text: tr._("Back")` therefore binds to `tr._` and is re-evaluated when
+the language changes: switching language re-labels every widget with no per-screen code.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from kivy.event import EventDispatcher
+from kivy.properties import ObjectProperty, OptionProperty
+
+DOMAIN = "suaradesa"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+
+
+def N_(msgid: str) -> str:
+    """Mark `msgid` for the catalog without translating it now (translated where shown)."""
+    return msgid
+
+
+def po_path(lang: str) -> Path:
+    """The source catalog of `lang`."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def compile_catalog(lang: str) -> bytes:
+    """The `.mo` bytes of `lang`, compiled from its `.po` with babel."""
+    with po_path(lang).open("rb") as handle:
+        catalog = read_po(handle, locale=lang, domain=DOMAIN)
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    return out.getvalue()
+
+
+def load_translations(lang: str) -> gettext.GNUTranslations:
+    """Translations of `lang`: the `.mo` if fresh, else compiled now (and cached if possible)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    po = po_path(lang)
+    mo = po.with_suffix(".mo")
+    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+        data = mo.read_bytes()
+    else:
+        data = compile_catalog(lang)
+        if os.access(mo.parent, os.W_OK):
+            tmp = mo.with_suffix(".mo.tmp")
+            tmp.write_bytes(data)
+            tmp.replace(mo)
+    return gettext.GNUTranslations(io.BytesIO(data))
+
+
+class Translator(EventDispatcher):
+    """Observable current language; `tr._(msgid)` translates into it."""
+
+    lang = OptionProperty(DEFAULT_LANGUAGE, options=list(LANGUAGES))
+    _ = ObjectProperty(None)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self._cache: dict[str, gettext.GNUTranslations] = {}
+        self._install(self.lang)
+        self.bind(lang=lambda _inst, value: self._install(value))
+
+    def _install(self, lang: str) -> None:
+        if lang not in self._cache:
+            self._cache[lang] = load_translations(lang)
+        self._ = self._cache[lang].gettext
+
+    def switch(self) -> None:
+        """Toggle between Bahasa Indonesia and English."""
+        self.lang = "en" if self.lang == "id" else "id"
+
+    def gettext(self, msgid: str) -> str:
+        """Translate `msgid` into the current language (for Python code)."""
+        fn: Callable[[str], str] = self._
+        return fn(msgid)
+
+
+tr = Translator()

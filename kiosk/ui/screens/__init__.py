@@ -1,0 +1,1 @@
+"""Screens of the touchscreen: system (boot, PIN, waiting, errors), officer, voter."""

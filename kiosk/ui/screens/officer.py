@@ -1,0 +1,275 @@
+"""Officer screens: menu and status, zero report, close, trustees, results, export.
+
+Each button calls one bridge method; slow ones (open, close, trustees, results, export)
+go through `app.worker` so the screen keeps drawing. No counts here ever say who voted what:
+the status shows totals of ballots, activations and voided sessions only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.properties import ListProperty, NumericProperty, StringProperty
+
+from kiosk.ui.i18n import N_, tr
+from kiosk.ui.screens.base import KioskScreen
+
+STATE_LABELS = {
+    "setup": N_("Not open yet"),
+    "ready": N_("Ready to open"),
+    "open": N_("Open"),
+    "paused": N_("Paused"),
+    "closed": N_("Closed"),
+    "results": N_("Results ready"),
+    "exported": N_("Exported"),
+}
+
+
+class OfficerScreen(KioskScreen):
+    """The officer's menu with the station status."""
+
+    screen_name = "officer"
+    state = StringProperty("setup")
+    state_label = StringProperty("")
+    ballots = NumericProperty(0)
+    activations = NumericProperty(0)
+    voided = NumericProperty(0)
+    message = StringProperty("")
+
+    def prepare(self, **params: Any) -> None:
+        self.message = params.get("message", "")
+        self.refresh()
+
+    def refresh(self) -> None:
+        status = self.app.bridge.status()
+        self.state = status.state
+        self.state_label = tr.gettext(STATE_LABELS.get(status.state, status.state))
+        self.ballots = status.ballots
+        self.activations = status.activations
+        self.voided = status.voided
+
+    def _run(self, fn: Any, done: Any, back: str = "officer") -> None:
+        self.message = tr.gettext("Working, please wait...")
+        self.app.worker.submit(fn, done, lambda exc: self._failed(exc, back))
+
+    def _failed(self, exc: BaseException, back: str) -> None:
+        text = self.app.bridge.refusal_text(exc, tr.lang)
+        if text is not None:
+            self.message = text
+            self.refresh()
+        else:
+            self.app.show_error(exc, back=back)
+
+    def open_polls(self) -> None:
+        self._run(self.app.bridge.open_polls, lambda report: self.app.go("zero", report=report))
+
+    def activate(self) -> None:
+        def done(_r: Any) -> None:
+            self.app.reset_voter_preferences()
+            self.app.go("welcome")
+        self._run(self.app.bridge.activate, done)
+
+    def pause(self) -> None:
+        self._run(self.app.bridge.pause, lambda _r: self.prepare())
+
+    def resume(self) -> None:
+        self._run(self.app.bridge.resume, lambda _r: self.prepare())
+
+    def lock(self) -> None:
+        self.app.go("waiting")
+
+
+class ZeroReportScreen(KioskScreen):
+    """The zero report after opening: every candidate at 0, printed for the witnesses."""
+
+    screen_name = "zero"
+    lines = StringProperty("")
+    printed = NumericProperty(0)
+
+    def prepare(self, **params: Any) -> None:
+        report = params.get("report")
+        if report is not None:
+            self.lines = "\n".join(report.lines)
+            self.printed = 1 if report.printed else 0
+
+
+class CloseScreen(KioskScreen):
+    """Confirm closing the polls: after this no ballot can be cast."""
+
+    screen_name = "close"
+
+    def confirm(self) -> None:
+        self.app.worker.submit(
+            self.app.bridge.close_polls,
+            lambda _r: self.app.go("trustees"),
+            lambda exc: self.app.show_error(exc, back="officer"),
+        )
+
+
+class TrusteeScreen(KioskScreen):
+    """Collect k of n trustees: scan each card (or choose its file), then its PIN."""
+
+    screen_name = "trustees"
+    have = NumericProperty(0)
+    needed = NumericProperty(0)
+    total = NumericProperty(0)
+    message = StringProperty("")
+    files = ListProperty([])
+    busy = NumericProperty(0)
+
+    def __init__(self, app: Any, **kwargs: Any) -> None:
+        super().__init__(app, **kwargs)
+        self._card: bytes | None = None
+
+    def prepare(self, **params: Any) -> None:
+        self.message = params.get("message", "")
+        self.refresh()
+
+    def refresh(self) -> None:
+        progress = self.app.bridge.trustee_progress()
+        self.have, self.needed, self.total = progress
+        usb = self.app.services.usb_dir
+        self.files = [str(p) for p in self.app.bridge.card_files(usb)] if usb else []
+
+    def on_files(self, _inst: Any, files: list[str]) -> None:
+        """One button per trustee-card file found on the USB stick."""
+        from kiosk.ui.widgets import BigButton
+
+        grid = self.ids.filegrid
+        grid.clear_widgets()
+        for path in files:
+            button = BigButton(text=Path(path).name, size_hint_y=None, height=self.app.touch)
+            button.bind(on_tap=lambda _b, p=path: self.choose_file(p))
+            grid.add_widget(button)
+
+    def scan(self) -> None:
+        self.busy = 1
+        self.message = tr.gettext("Hold the trustee card under the scanner.")
+        timeout = self.app.services.timeouts.scan_card
+        self.app.worker.submit(lambda: self.app.bridge.scan_card(timeout), self._got_card,
+                               self._card_failed)
+
+    def choose_file(self, path: str) -> None:
+        self.busy = 1
+        self.app.worker.submit(lambda: Path(path).read_bytes(), self._got_card, self._card_failed)
+
+    def _got_card(self, data: bytes) -> None:
+        self.busy = 0
+        self._card = data
+        self.message = ""
+        self.app.go("pin", purpose="trustee")
+
+    def _card_failed(self, exc: BaseException) -> None:
+        self.busy = 0
+        text = self.app.bridge.refusal_text(exc, tr.lang)
+        if text is None:
+            self.app.show_error(exc, back="trustees")
+        else:
+            self.message = text
+
+    def submit_pin(self, pin: str) -> None:
+        """Called by the PIN screen with the trustee PIN for the card read last."""
+        card, self._card = self._card, None
+        if card is None:
+            self.app.go("trustees")
+            return
+        self.app.worker.submit(lambda: self.app.bridge.add_trustee(card, pin),
+                               self._added, self._refused)
+
+    def _added(self, _result: Any) -> None:
+        self.app.go("trustees", message=tr.gettext("Trustee accepted."))
+
+    def _refused(self, exc: BaseException) -> None:
+        text = self.app.bridge.refusal_text(exc, tr.lang)
+        if text is None:
+            self.app.show_error(exc, back="trustees")
+        else:
+            self.app.go("trustees", message=text)
+
+    def compute(self) -> None:
+        self.busy = 1
+        self.message = tr.gettext("Decrypting the totals, please wait...")
+
+        def done(printed: bool) -> None:
+            self.busy = 0
+            self.app.go("results", printed=tr.gettext("Results report printed.") if printed
+                        else tr.gettext("The results report was NOT printed."))
+
+        def failed(exc: BaseException) -> None:
+            self.busy = 0
+            self._refused(exc)
+        self.app.worker.submit(self.app.bridge.compute_results, done, failed)
+
+
+class ResultsScreen(KioskScreen):
+    """The decrypted totals, with print and reprint of the results report."""
+
+    screen_name = "results"
+    rows = ListProperty([])
+    printed = StringProperty("")
+    busy = NumericProperty(0)
+
+    def prepare(self, **params: Any) -> None:
+        self.rows = [f"{r.number}. {r.name}: {r.votes}" for r in self.app.bridge.results()]
+        self.printed = params.get("printed", "")
+
+    def print_report(self) -> None:
+        self.busy = 1
+        self.printed = tr.gettext("Printing...")
+
+        def done(_r: Any) -> None:
+            self.busy = 0
+            self.printed = tr.gettext("Results report printed.")
+
+        def failed(exc: BaseException) -> None:
+            self.busy = 0
+            self.app.show_error(exc, back="results")
+        self.app.worker.submit(self.app.bridge.print_results, done, failed)
+
+
+class ExportScreen(KioskScreen):
+    """Export the bundle to the USB stick: progress, then verified or failed."""
+
+    screen_name = "export"
+    progress = NumericProperty(0)
+    outcome = StringProperty("")
+    ok = NumericProperty(0)
+    busy = NumericProperty(0)
+    target = StringProperty("")
+
+    def prepare(self, **params: Any) -> None:
+        self.progress = 0
+        self.outcome = ""
+        self.ok = 0
+        usb = self.app.services.usb_dir
+        self.target = str(usb) if usb else ""
+
+    def start(self) -> None:
+        if not self.target or self.busy:
+            return
+        self.busy = 1
+        self.progress = 0
+        self.outcome = tr.gettext("Writing and verifying...")
+
+        def report(fraction: float) -> None:  # called from the worker thread
+            Clock.schedule_once(lambda _dt: setattr(self, "progress", fraction * 100), 0)
+
+        target = Path(self.target)
+        self.app.worker.submit(lambda: self.app.bridge.export(target, report),
+                               self._done, self._failed)
+
+    def _done(self, report: Any) -> None:
+        self.busy = 0
+        self.progress = 100
+        self.ok = 1
+        self.outcome = tr.gettext("Verified. Written to:") + f" {report.path}"
+        if not report.results_included:
+            self.outcome += "\n" + tr.gettext("Without results: fewer than k trustees came. The trustees can decrypt at the district.")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = 0
+        self.ok = 0
+        text = self.app.bridge.refusal_text(exc, tr.lang) or type(exc).__name__
+        self.outcome = tr.gettext("Export failed:") + f" {text}"

@@ -1,0 +1,264 @@
+"""Voter screens: welcome and how-to, ballot, review, recorded, voided, idle warning.
+
+The selection lives in the engine's voter session (`bridge.select`) and is mirrored here
+only to draw the highlight. `ReviewScreen.cast` is the only path to "recorded", and it
+goes there only with the receipt the engine's `cast` returned; any failure shows an error
+screen for the officer instead. Nothing here logs or prints the selection.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.properties import NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.modalview import ModalView
+
+from kiosk.ui.i18n import tr
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import CandidateCard
+
+
+class WelcomeScreen(KioskScreen):
+    """Greeting, one sentence and a picture of how to vote, and the voter's preferences."""
+
+    screen_name = "welcome"
+
+    def listen(self) -> None:
+        self.app.speak(tr.gettext("Welcome.") + " " + tr.gettext(
+            "Touch the card of your candidate, check your choice, then press Yes."))
+
+    def start(self) -> None:
+        self.app.go("ballot")
+
+
+class BallotScreen(KioskScreen):
+    """One large card per candidate; exactly one can be selected; tap another to change."""
+
+    screen_name = "ballot"
+    selected = NumericProperty(-1)
+
+    def __init__(self, app: Any, **kwargs: Any) -> None:
+        super().__init__(app, **kwargs)
+        self.cards: list[CandidateCard] = []
+
+    def prepare(self, **params: Any) -> None:
+        if not self.cards:
+            self._build_cards()
+        if params.get("fresh", True) and self.app.bridge.session_state() == "activated":
+            self.clear_selection()
+        self.app.services.speaker.stop()
+
+    def _build_cards(self) -> None:
+        grid = self.ids.grid
+        grid.clear_widgets()
+        self.cards = []
+        for cand in self.app.bridge.candidates():
+            card = CandidateCard(index=cand.index, number=str(cand.number), name=cand.name,
+                                 photo=cand.photo or "")
+            card.bind(on_tap=self._tapped)
+            grid.add_widget(card)
+            self.cards.append(card)
+
+    def _tapped(self, card: CandidateCard) -> None:
+        self.select(int(card.index))
+
+    def select(self, index: int) -> None:
+        """Select candidate `index` (replacing any earlier selection)."""
+        if not self.app.guard(lambda: self.app.bridge.select(index)):
+            return
+        self.selected = index
+        for card in self.cards:
+            card.selected = int(card.index) == index
+
+    def clear_selection(self) -> None:
+        self.selected = -1
+        for card in self.cards:
+            card.selected = False
+
+    def next(self) -> None:
+        if self.selected < 0:
+            return
+        if self.app.guard(self.app.bridge.review):
+            self.app.go("review")
+
+    def listen(self) -> None:
+        parts = [tr.gettext("Please choose one candidate.")]
+        for cand in self.app.bridge.candidates():
+            parts.append(tr.gettext("Number {number}: {name}.").format(
+                number=cand.number, name=cand.name))
+        self.app.speak(" ".join(parts))
+
+
+class ReviewScreen(KioskScreen):
+    """'Anda memilih: 2 - Siti Aminah. Benar?' with 'Ya, kirim suara' / 'Kembali'."""
+
+    screen_name = "review"
+    number = StringProperty("")
+    cand_name = StringProperty("")
+    photo = StringProperty("")
+    busy = NumericProperty(0)
+
+    def prepare(self, **params: Any) -> None:
+        cand = self.app.bridge.selected_candidate()
+        self.number = str(cand.number)
+        self.cand_name = cand.name
+        self.photo = cand.photo or ""
+        self.busy = 0
+
+    def back(self) -> None:
+        if self.busy:
+            return
+        if self.app.guard(self.app.bridge.back):
+            self.app.go("ballot", fresh=False)
+
+    def cast(self) -> None:
+        """Cast on the worker thread; only the returned receipt leads to 'recorded'."""
+        if self.busy:
+            return
+        self.busy = 1
+        self.app.services.speaker.stop()
+        if not self.app.worker.submit(self.app.bridge.cast, self._recorded, self._failed):
+            self.busy = 0
+
+    def _recorded(self, receipt: Any) -> None:
+        self.app.screen("ballot").clear_selection()
+        self.app.go("recorded", receipt=receipt)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = 0
+        if self.app.bridge.is_timeout(exc):
+            self.app.session_lost()
+            return
+        self.app.screen("ballot").clear_selection()
+        self.app.show_error(exc, back="waiting")
+
+    def listen(self) -> None:
+        self.app.speak(tr.gettext("You chose: {number} - {name}. Correct?").format(
+            number=self.number, name=self.cand_name) + " " + tr.gettext(
+            "Press Yes to cast your vote, or Back to change it."))
+
+
+class RecordedScreen(KioskScreen):
+    """'Suara Anda sudah tercatat' with the tracking code and the receipt status.
+
+    Shown only with a receipt from the engine's `cast()`. When the receipts did not print,
+    the screen stays until the officer reprints them (or touches Finished); otherwise it
+    confirms to the engine and returns to the locked screen after a few seconds.
+    """
+
+    screen_name = "recorded"
+    tracking = StringProperty("")
+    receipt_ok = NumericProperty(1)
+    busy = NumericProperty(0)
+
+    def __init__(self, app: Any, **kwargs: Any) -> None:
+        super().__init__(app, **kwargs)
+        self._event: Any = None
+
+    def prepare(self, **params: Any) -> None:
+        receipt = params["receipt"]
+        self.tracking = receipt.tracking_code
+        self.receipt_ok = 1 if receipt.printed else 0
+        self.busy = 0
+
+    def on_enter(self, *_args: Any) -> None:
+        if self.receipt_ok:
+            self._schedule_return()
+
+    def _schedule_return(self) -> None:
+        if self._event is not None:
+            self._event.cancel()
+        self._event = Clock.schedule_once(lambda _dt: self.finish(),
+                                          self.app.services.timeouts.recorded_return)
+
+    def reprint(self) -> None:
+        self.busy = 1
+
+        def done(receipt: Any) -> None:
+            self.busy = 0
+            self.receipt_ok = 1 if receipt.printed else 0
+            if receipt.printed:
+                self._schedule_return()
+
+        def failed(exc: BaseException) -> None:
+            self.busy = 0
+        self.app.worker.submit(self.app.bridge.reprint_receipts, done, failed)
+
+    def finish(self) -> None:
+        """Tell the engine the voter saw this screen, then lock for the next voter."""
+        if self._event is not None:
+            self._event.cancel()
+            self._event = None
+        if self.app.current != "recorded" or self.busy:
+            return
+        self.busy = 1
+
+        def done(_r: Any) -> None:
+            self.busy = 0
+            self.app.reset_voter_preferences()
+            self.app.go("waiting")
+
+        def failed(exc: BaseException) -> None:
+            self.busy = 0
+            self.app.show_error(exc, back="waiting")
+        if not self.app.worker.submit(self.app.bridge.confirm_shown, done, failed):
+            self.busy = 0
+            self._schedule_return()
+
+
+class VoidedScreen(KioskScreen):
+    """The session was cancelled (timeout): nothing was recorded."""
+
+    screen_name = "voided"
+
+    def on_enter(self, *_args: Any) -> None:
+        Clock.schedule_once(self._leave, self.app.services.timeouts.voided_return)
+
+    def _leave(self, _dt: float) -> None:
+        if self.app.current == "voided":
+            self.app.go("waiting")
+
+
+class TimeoutWarning(ModalView):
+    """'Are you still there?' with a countdown; any touch dismisses it."""
+
+    app = ObjectProperty(None)
+    remaining = NumericProperty(0)
+
+    def __init__(self, app: Any, **kwargs: Any) -> None:
+        super().__init__(auto_dismiss=False, **kwargs)
+        self.app = app
+        self.is_open = False
+        self._tick: Any = None
+        self.bind(on_dismiss=self._closed)
+
+    def open_for(self, seconds: float) -> None:
+        self.remaining = int(seconds + 0.999)
+        self.is_open = True
+        self.open(animation=False)
+        self._tick = Clock.schedule_interval(self._count, 1.0)
+
+    def _count(self, _dt: float) -> None:
+        self.remaining = max(0, self.remaining - 1)
+
+    def dismiss(self, *args: Any, **kwargs: Any) -> None:
+        if self.is_open:
+            super().dismiss(*args, **kwargs)
+
+    def answer(self) -> None:
+        """The voter touched the warning: they are still here."""
+        self.dismiss()
+        self.app.keep_alive()
+
+    def on_touch_down(self, touch: Any) -> bool:
+        if self.is_open:
+            Clock.schedule_once(lambda _dt: self.answer(), 0)
+            return True
+        return bool(super().on_touch_down(touch))
+
+    def _closed(self, *_args: Any) -> None:
+        self.is_open = False
+        if self._tick is not None:
+            self._tick.cancel()
+            self._tick = None
