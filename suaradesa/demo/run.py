@@ -1,0 +1,277 @@
+"""The demo pipeline: provision -> polling stations -> trouble -> tally -> check.
+
+Every step uses the real components and the real command-line tools; the demo adds only
+simulated voters (decks) and, unless `clean`, realistic trouble at four stations:
+
+* `duplicate`  the station's bundle arrives twice (exported to two USB sticks);
+* `qr_only`    only a phone photo of its printed results QR reaches the district;
+* `tampered`   one byte of its bundle is changed on the USB stick;
+* `missing`    its USB stick never arrives.
+
+The final check compares the tally's per-station and per-village totals with the decks
+cast and the tally's status of each troubled station with what must be reported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ballotcore.election import ElectionDefinition
+from suaradesa.demo.decks import StationDeck, make_deck
+from suaradesa.demo.stations import StationJob, run_stations, write_summaries
+
+PASSPHRASE = "demo authority passphrase - never use in a real election"
+TROUBLE = ("duplicate", "qr_only", "tampered", "missing")
+
+
+@dataclass
+class DemoResult:
+    out: Path
+    definition: ElectionDefinition
+    decks: dict[tuple[str, str], StationDeck]
+    trouble: dict[str, tuple[str, str]]
+    report: dict[str, Any]
+    problems: list[str] = field(default_factory=list)
+    counted_ballots: int = 0
+    counted_stations: int = 0
+
+
+def suaradesa(*args: str | Path, expect: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:
+    """Run a `suaradesa` command as a separate process (the tools as an official runs them)."""
+    cmd = [sys.executable, "-m", "suaradesa", *map(str, args)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode not in expect:
+        raise RuntimeError(
+            f"`suaradesa {' '.join(map(str, args[:2]))}` exited {proc.returncode}:\n"
+            f"{proc.stdout[-2000:]}{proc.stderr[-2000:]}"
+        )
+    return proc
+
+
+def choose_trouble(keys: list[tuple[str, str]], seed: int) -> dict[str, tuple[str, str]]:
+    """Four distinct stations, from four different villages where possible."""
+    import random
+
+    rng = random.Random(f"trouble/{seed}")  # noqa: S311 - simulation choice, not secret
+    order = keys[:]
+    rng.shuffle(order)
+    chosen: dict[str, tuple[str, str]] = {}
+    used_villages: set[str] = set()
+    for kind in TROUBLE:
+        pick = next((k for k in order if k not in chosen.values() and k[0] not in used_villages), None)
+        pick = pick or next((k for k in order if k not in chosen.values()), None)
+        if pick is None:
+            break
+        chosen[kind] = pick
+        used_villages.add(pick[0])
+    return chosen
+
+
+def provision(out: Path, regency: str, villages: int | None, seed: int, workers: int) -> Path:
+    """Sample spec from real village data, then create the election; return its folder."""
+    import datetime as dt
+
+    from provisioning.create import create_election
+    from provisioning.sample import write_sample
+
+    write_sample(regency, out / "spec", villages, seed, dt.date.today(), photos=True)
+    create_election(out / "spec", out / "election", PASSPHRASE, workers=workers)
+    return out / "election"
+
+
+def station_jobs(election: Path, out: Path, definition: ElectionDefinition, authority: str,
+                 decks: dict[tuple[str, str], StationDeck]) -> list[StationJob]:
+    jobs = []
+    for village in definition.villages:
+        for station in village.stations:
+            name = f"{village.code}_{station.code}"
+            deck = decks[(village.code, station.code)]
+            deck_path = out / "decks" / f"{name}.csv"
+            deck.write_csv(deck_path)
+            jobs.append(StationJob(
+                village.code, station.code, election / "packages" / f"{name}.sdpkg",
+                out / "kiosks" / name, deck_path, election / "trustee-cards",
+                out / "usb" / name, election / "secret" / "pins.json", authority,
+            ))
+    return jobs
+
+
+def run_demo(
+    out: Path, regency: str, villages: int | None, seed: int, clean: bool, workers: int,
+    max_voters: int | None, say: Callable[[str], None],
+) -> DemoResult:
+    """The whole day (see module docstring); returns what the final check needs."""
+    from ballotcore.public_record import parse_public_record
+
+    if out.exists():
+        if not (out / ".suaradesa-demo").exists():
+            raise RuntimeError(f"{out} exists and is not a demo folder; choose another --out")
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    (out / ".suaradesa-demo").write_text("made by suaradesa demo\n", encoding="utf-8")
+
+    say(f"1/5 Provisioning {villages or 'all'} villages of {regency} (seed {seed})")
+    election = provision(out, regency, villages, seed, workers)
+    authority = (election / "authority.txt").read_text(encoding="utf-8").split()[0]
+    record = parse_public_record((election / "election.json").read_bytes(), authority)
+    definition = record.definition
+    decks = {
+        (v.code, s.code): make_deck(seed, v.code, s.code, len(v.candidates), s.dpt, max_voters)
+        for v in definition.villages for s in v.stations
+    }
+    stations = sorted(decks)
+    total = sum(len(d.numbers) for d in decks.values())
+    say(f"    {len(definition.villages)} villages, {len(stations)} polling stations, "
+        f"{total} simulated voters")
+
+    say(f"2/5 Running {len(stations)} polling stations ({workers} at a time)")
+    jobs = station_jobs(election, out, definition, authority, decks)
+    done = 0
+
+    def on_done(job: StationJob, summary: dict[str, Any]) -> None:
+        nonlocal done
+        done += 1
+        say(f"    [{done}/{len(jobs)}] {job.village}/{job.station}: {summary['ballots']} ballots, "
+            f"bundle {Path(summary['bundle']).name}")
+
+    summaries = run_stations(jobs, workers, on_done)
+    write_summaries(out / "stations.json", summaries)
+
+    trouble = {} if clean else choose_trouble(stations, seed)
+    say("3/5 Delivering USB sticks and photos to the district"
+        + ("" if clean else f" (trouble: {', '.join(f'{k} at {v[0]}/{v[1]}' for k, v in trouble.items())})"))
+    arrivals = deliver(out, election, definition, summaries, trouble)
+
+    say("4/5 District tally: import, verify --full, reports, bulletin board")
+    db = out / "tally" / "tally.sqlite"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    record_args = ("--db", db, "--record", election / "election.json", "--authority", authority)
+    log = out / "tally" / "import-log.txt"
+    with log.open("w", encoding="utf-8") as fh:
+        if arrivals["photos"]:
+            proc = suaradesa("tally", "import", *record_args, *arrivals["photos"])
+            fh.write(proc.stdout)
+            say("    photo:   " + proc.stdout.strip().splitlines()[-1])
+        proc = suaradesa("tally", "import", *record_args, *arrivals["bundles"])
+        fh.write(proc.stdout)
+        say("    bundles: " + proc.stdout.strip().splitlines()[-1])
+        if arrivals["tampered"]:
+            proc = suaradesa("tally", "import", *record_args, *arrivals["tampered"], expect=(1,))
+            fh.write(proc.stdout + proc.stderr)
+            say("    tampered bundle rejected: " + _first_reason(proc.stdout + proc.stderr))
+    proc = suaradesa("tally", "verify", "--db", db, "--full", "--workers", str(workers), "--json")
+    (out / "tally" / "verify.json").write_text(proc.stdout, encoding="utf-8")
+    for fmt in ("json", "csv", "html", "pdf"):
+        suaradesa("tally", "results", "--db", db, "--format", fmt, "--out", out / "tally" / f"results.{fmt}")
+    suaradesa("tally", "publish", "--db", db, "--out", out / "bulletin")
+    report = json.loads((out / "tally" / "results.json").read_text(encoding="utf-8"))
+
+    say("5/5 Checking the tally against the decks cast")
+    result = DemoResult(out, definition, decks, trouble, report)
+    check(result)
+    return result
+
+
+def deliver(out: Path, election: Path, definition: ElectionDefinition,
+            summaries: dict[tuple[str, str], dict[str, Any]],
+            trouble: dict[str, tuple[str, str]]) -> dict[str, list[Path]]:
+    """Decide what reaches the district: bundles, a copy, a photo, a tampered file."""
+    from suaradesa.demo.photo import print_and_photograph, results_report_from_bundle
+
+    arrivals: dict[str, list[Path]] = {"bundles": [], "photos": [], "tampered": []}
+    for key in sorted(summaries):
+        bundle = Path(summaries[key]["bundle"])
+        if key == trouble.get("missing"):
+            continue
+        if key == trouble.get("qr_only"):
+            village = definition.village(key[0])
+            names = {c.number: c.name for c in village.candidates}
+            report = results_report_from_bundle(bundle, definition.name, names, village.name)
+            photo = out / "photos" / f"{key[0]}_{key[1]}.jpg"
+            print_and_photograph(report, out / "printer" / f"{key[0]}_{key[1]}", photo)
+            arrivals["photos"].append(photo)
+            continue
+        if key == trouble.get("tampered"):
+            bad = out / "usb-tampered" / bundle.name
+            bad.parent.mkdir(parents=True, exist_ok=True)
+            bad.write_bytes(tamper(bundle.read_bytes()))
+            arrivals["tampered"].append(bad)
+            continue
+        arrivals["bundles"].append(bundle)
+        if key == trouble.get("duplicate"):
+            copy = out / "usb-second-copy" / bundle.name
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(bundle, copy)
+            arrivals["bundles"].append(copy)
+    return arrivals
+
+
+def tamper(data: bytes) -> bytes:
+    """What a dishonest courier would do: add 5 votes for candidate 1 in the results.
+
+    The file stays well-formed JSON, so only the signatures can catch it.
+    """
+    marker = b'{"number":1,"votes":'
+    at = data.find(marker)
+    if at < 0:  # no results in the bundle: change a ballot ciphertext digit instead
+        at = data.find(b'"ct":["') + 8
+        return data[:at] + (b"0" if data[at:at + 1] != b"0" else b"1") + data[at + 1:]
+    start = at + len(marker)
+    end = start
+    while data[end:end + 1].isdigit():
+        end += 1
+    return data[:start] + str(int(data[start:end]) + 5).encode() + data[end:]
+
+
+def _first_reason(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else "(no reason printed)"
+
+
+def check(result: DemoResult) -> None:
+    """Compare the tally report with the decks; record every disagreement in `problems`."""
+    problems = result.problems
+    by_village = {v["code"]: v for v in result.report["villages"]}
+    expected_status = {
+        "duplicate": "complete", "qr_only": "provisional", "tampered": "missing", "missing": "missing",
+    }
+    troubled = {key: kind for kind, key in result.trouble.items()}
+    for village in result.definition.villages:
+        vrep = by_village.get(village.code)
+        if vrep is None:
+            problems.append(f"village {village.code} is absent from the report")
+            continue
+        n = len(village.candidates)
+        village_expected = [0] * n
+        for station in village.stations:
+            key = (village.code, station.code)
+            srep = next((s for s in vrep["stations"] if s["code"] == station.code), None)
+            if srep is None:
+                problems.append(f"{key[0]}/{key[1]} is absent from the report")
+                continue
+            kind = troubled.get(key)
+            want = expected_status[kind] if kind else "complete"
+            if srep["status"] != want:
+                problems.append(f"{key[0]}/{key[1]} ({kind or 'normal'}): status {srep['status']!r}, expected {want!r}")
+            if srep["counted"] and srep["votes"] is not None:
+                cast = list(result.decks[key].counts(n))
+                if list(srep["votes"]) != cast:
+                    problems.append(f"{key[0]}/{key[1]}: tallied {srep['votes']} but the deck cast {cast}")
+                village_expected = [a + b for a, b in zip(village_expected, cast, strict=True)]
+                result.counted_ballots += sum(cast)
+                result.counted_stations += 1
+        tallied = [c["votes"] for c in vrep["candidates"]]
+        if tallied != village_expected:
+            problems.append(f"village {village.code}: tallied {tallied}, decks of counted stations {village_expected}")
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))

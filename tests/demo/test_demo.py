@@ -1,0 +1,102 @@
+"""The main job end to end: `suaradesa demo` on 3 real Banyuasin villages.
+
+Runs the real command in a child process (provisioning, one kiosk engine per station with
+its SQLCipher database, the printer simulator for the QR photo, the tally CLI) with a
+small number of voters per station to keep the suite fast.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from suaradesa.demo.run import DemoResult, check, tamper
+
+pytestmark = pytest.mark.slow
+
+
+def _demo(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "suaradesa", "demo", "--villages", "3", "--max-voters", "12",
+         "--workers", "2", "--seed", "11", "--out", str(out), *extra],
+        capture_output=True, text=True, timeout=900, check=False,
+    )
+
+
+def _stations(out: Path) -> dict[str, dict]:
+    report = json.loads((out / "tally" / "results.json").read_text(encoding="utf-8"))
+    return {f"{v['code']}/{s['code']}": s for v in report["villages"] for s in v["stations"]}
+
+
+def test_clean_demo_tallies_every_station(tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    proc = _demo(out, "--clean")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "OK: tallied totals equal the decks cast" in proc.stdout.splitlines()[-1]
+    stations = _stations(out)
+    assert stations and all(s["status"] == "complete" for s in stations.values())
+    assert (out / "tally" / "results.html").stat().st_size > 1000
+    assert (out / "tally" / "results.pdf").read_bytes().startswith(b"%PDF")
+    assert (out / "bulletin" / "index.html").is_file()
+
+
+def test_demo_with_trouble_reports_each_problem(tmp_path: Path) -> None:
+    out = tmp_path / "trouble"
+    proc = _demo(out)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    text = proc.stdout
+    trouble = {}
+    for part in text.split("(trouble: ", 1)[1].split(")", 1)[0].split(", "):
+        kind, station = part.split(" at ")
+        trouble[kind] = station
+    assert set(trouble) == {"duplicate", "qr_only", "tampered", "missing"}
+    stations = _stations(out)
+    assert stations[trouble["qr_only"]]["status"] == "provisional"
+    assert stations[trouble["missing"]]["status"] == "missing"
+    assert stations[trouble["tampered"]]["status"] == "missing"
+    assert stations[trouble["duplicate"]]["status"] == "complete"
+    assert "1 duplicate" in text
+    assert "tampered bundle rejected" in text and "signature" in text
+    deck = (out / "decks" / f"{trouble['duplicate'].replace('/', '_')}.csv").read_text()
+    assert stations[trouble["duplicate"]]["ballots"] == len(deck.split()) - 1  # counted once
+
+
+def test_check_catches_a_tally_that_differs_from_the_decks(tmp_path: Path) -> None:
+    """The demo's own final check must be able to fail."""
+    from ballotcore.election import parse_definition
+    from suaradesa.demo.decks import StationDeck
+
+    body = {
+        "election_id": "e1", "name": "Pilkades", "date": "2026-12-01", "regency": "Kab",
+        "languages": ["id"],
+        "villages": [{
+            "code": "V1", "name": "Desa", "district": "Kec", "threshold": 1,
+            "candidates": [{"number": 1, "name": "A"}, {"number": 2, "name": "B"}],
+            "stations": [{"code": "TPS-01", "dpt": 10}], "trustees": [{"index": 1, "name": "T"}],
+        }],
+    }
+    definition = parse_definition(body)
+    decks = {("V1", "TPS-01"): StationDeck("V1", "TPS-01", (1, 1, 2))}
+    station = {"code": "TPS-01", "status": "complete", "counted": True, "votes": [2, 1]}
+    report = {"villages": [{"code": "V1", "stations": [station],
+                            "candidates": [{"votes": 2}, {"votes": 1}]}]}
+    good = DemoResult(tmp_path, definition, decks, {}, report)
+    check(good)
+    assert good.problems == []
+    bad_report = copy.deepcopy(report)
+    bad_report["villages"][0]["stations"][0]["votes"] = [1, 2]
+    bad_report["villages"][0]["candidates"] = [{"votes": 1}, {"votes": 2}]
+    bad = DemoResult(tmp_path, definition, decks, {}, bad_report)
+    check(bad)
+    assert len(bad.problems) == 2
+
+
+def test_tampering_keeps_json_valid_but_changes_the_count() -> None:
+    data = b'{"results":{"votes":[{"number":1,"votes":17},{"number":2,"votes":3}]}}'
+    changed = tamper(data)
+    assert json.loads(changed)["results"]["votes"][0]["votes"] == 22
