@@ -9,7 +9,7 @@ from __future__ import annotations
 
 #: How long the printer has to answer a DLE EOT status query before it counts as
 #: NOT_RESPONDING. Real printers answer real-time commands within milliseconds.
-STATUS_REPLY_TIMEOUT = 0.5
+STATUS_REPLY_TIMEOUT = 0.8
 
 #: Upper bound on the time between a printer fault and the driver noticing it while a
 #: job is being sent. The driver queries status after every chunk (see
