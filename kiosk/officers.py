@@ -33,6 +33,8 @@ class PinGuard:
         self._clock = clock
         self._file = PinStateFile(data_dir, package.digest + package.certificate.public_key)
         self.record: PinRecord = self._file.load(database_exists)
+        if not self._file.path.exists():
+            self._file.save(self.record)  # from now on a missing file is evidence
         self._run_key = secrets.token_bytes(32)
         self._known: dict[bytes, int] = {}
 
