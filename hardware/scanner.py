@@ -7,7 +7,8 @@ thread: a GUI must hop to its main thread itself (Kivy's `@mainthread`).
 It survives what a cheap scanner on a long cable does: garbage and oversize frames are
 dropped with a warning (reason and length only, never content); when the device
 disappears the status becomes DISCONNECTED and the port is reopened every
-`reconnect_interval` until it comes back. Status changes go to `on_status`, as values.
+`reconnect_interval` until it comes back. Status changes go to `on_status`, as values,
+on the reader thread (except the final STOPPED, on the thread that calls `stop()`).
 
 If `on_payload` itself raises, that is a bug in the caller, not a device fault: the
 reader stops with status FAILED (and the exception in `status.detail`) rather than
@@ -211,6 +212,9 @@ class SerialScanner:
                     state, events = sf.expire(state, now, self._framing)
                 if not self._deliver(events):
                     return
+        except Exception as exc:  # a bug here must not leave a stale CONNECTED status
+            log.exception("scanner reader crashed", extra={"event": "hw.scanner.failed"})
+            self._set_status(ScannerStatus(ScannerState.FAILED, repr(exc)))
         finally:
             if port is not None:
                 port.close()

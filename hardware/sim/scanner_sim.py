@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hardware.errors import ScanImageError
+from hardware.errors import ScanImageError, SimulatorError
 from hardware.sim.base import PtySimulator
 
 #: Line noise: invalid UTF-8 and control bytes, never a valid payload.
@@ -70,7 +70,12 @@ class ScannerSimulator(PtySimulator):
         return written
 
     def emit_bytes(self, data: bytes) -> int:
-        """Send raw bytes (no terminator added); returns how many went out."""
+        """Send raw bytes (no terminator added); returns how many went out.
+
+        While unplugged nothing goes out (0). Raises `SimulatorError` if not started.
+        """
+        if not self.running:
+            raise SimulatorError("the scanner simulator is not running; call start() first")
         return self._call(lambda: self._write(data))
 
     def emit(self, text: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from hardware import samples
 from hardware.document import PaperWidth
-from hardware.errors import ScanImageError
+from hardware.errors import ScanImageError, SimulatorError
 from hardware.printer import PrintJob, SerialPrinter
 from hardware.qrparts import join_qr_parts
 from hardware.scanframe import FramingConfig, RejectReason
@@ -187,3 +187,27 @@ def test_script_actions_parse(action: str, parsed: tuple[str, str]) -> None:
 def test_bad_script_actions_are_explained(action: str) -> None:
     with pytest.raises(ValueError):
         parse_action(action)
+
+
+def test_emitting_on_a_stopped_simulator_is_an_error() -> None:
+    sim = ScannerSimulator()
+    with pytest.raises(SimulatorError, match="not running"):
+        sim.emit("lost")
+
+
+def test_a_crashing_reader_reports_failed_not_connected(scanner_sim: ScannerSimulator) -> None:
+    from hardware.transport import open_serial
+
+    class Exploding:
+        def __init__(self, url: str, baudrate: int, write_timeout: float) -> None:
+            self.inner = open_serial(url, baudrate, write_timeout)
+
+        def read_available(self, timeout: float) -> bytes:
+            raise RuntimeError("driver bug")
+
+        def close(self) -> None:
+            self.inner.close()
+
+    with SerialScanner(scanner_sim.path, lambda _text: None, opener=Exploding) as reader:  # type: ignore[arg-type]
+        assert reader.wait_for(ScannerState.FAILED, 5)
+        assert "driver bug" in reader.status.detail
