@@ -106,5 +106,7 @@ def test_any_chunking_yields_the_same_payloads(texts: list[str], data: st.DataOb
     stream = b"".join(text.encode() + b"\r\n" for text in texts)
     cuts = sorted(data.draw(st.sets(st.integers(1, max(1, len(stream) - 1)), max_size=10)))
     pieces = [stream[a:b] for a, b in zip([0, *cuts], [*cuts, len(stream)], strict=True)]
-    _, events = _run([(piece, index * 0.01) for index, piece in enumerate(pieces)])
+    # Up to 5 characters of up to 4 UTF-8 bytes: within max_length, so never oversize.
+    config = FramingConfig(max_length=20, inter_byte_timeout=0.25)
+    _, events = _run([(piece, index * 0.01) for index, piece in enumerate(pieces)], config)
     assert events == [Payload(text) for text in texts]
