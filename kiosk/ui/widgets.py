@@ -14,6 +14,7 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.graphics import Color, Ellipse, Line, Rectangle, RoundedRectangle
 from kivy.properties import (
     BooleanProperty,
@@ -86,13 +87,44 @@ class BigButton(TapTarget, Label):
 
 
 class CandidateCard(TapTarget, BoxLayout):
-    """One candidate: photo or drawn placeholder, big ballot number, name; `selected` highlight."""
+    """One candidate: photo or drawn placeholder, big ballot number, name; `selected` highlight.
+
+    The selected card gets a thick coloured border, a tinted background, the word
+    "SELECTED" and a check mark in its top-right corner (drawn on `canvas.after`, so it
+    never takes space from the name).
+    """
 
     index = NumericProperty(0)
     number = StringProperty("")
     name = StringProperty("")
     photo = StringProperty("")
     selected = BooleanProperty(False)
+    check_color = ColorProperty((0, 0.4, 0.85, 1))
+    check_mark_color = ColorProperty((1, 1, 1, 1))
+    check_size = NumericProperty(60)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._redraw = Clock.create_trigger(self._draw_check, -1)
+        self.bind(pos=self._redraw, size=self._redraw, selected=self._redraw,
+                  check_color=self._redraw, check_size=self._redraw,
+                  orientation=self._redraw)
+
+    def _draw_check(self, *_args: Any) -> None:
+        self.canvas.after.clear()
+        if not self.selected:
+            return
+        s = self.check_size
+        # top-left in the wide (horizontal) card, over the disc's empty corner, never the name
+        x0 = self.x + 8 if self.orientation == "horizontal" else self.right - s - 10
+        y0 = self.top - s - 8
+        with self.canvas.after:
+            Color(*self.check_color)
+            Ellipse(pos=(x0, y0), size=(s, s))
+            Color(*self.check_mark_color)
+            Line(points=[x0 + s * 0.25, y0 + s * 0.52, x0 + s * 0.43, y0 + s * 0.32,
+                         x0 + s * 0.76, y0 + s * 0.70],
+                 width=max(2.0, s * 0.08), cap="round", joint="round")
 
 
 class NumberBadge(Widget):

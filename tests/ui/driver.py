@@ -151,8 +151,11 @@ class Harness:
         final = out / f"{stem}.png"
         if made and made[-1] != final:
             made[-1].replace(final)
+        targets = [min(w.width, w.height) for w in self.walk()
+                   if hasattr(w, "pressed") and w.opacity > 0 and not w.disabled]
         self.result["shots"].append({"file": str(final), "screen": self.app.current,
-                                     "texts": self.texts()})
+                                     "texts": self.texts(), "min_target": min(targets, default=None),
+                                     "touch_px": self.app.touch})
         return str(final)
 
 
@@ -227,7 +230,11 @@ def main() -> None:
     parser.add_argument("--speech", action="store_true")
     parser.add_argument("--deadline", type=float, default=100.0)
     args = parser.parse_args()
-    result = run(args)
+    try:
+        result = run(args)
+    except BaseException as exc:  # report crashes (kv errors, engine start) as JSON too
+        result = {"ok": False, "checks": [], "shots": [],
+                  "error": f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"}
     text = json.dumps(result)
     if args.out:
         Path(args.out).write_text(text)

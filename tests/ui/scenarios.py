@@ -308,3 +308,61 @@ def scenario_screens(h: Harness) -> Step:
     # touch-target sizes on every screen visited
     h.result["touch_px"] = app.touch
 
+
+
+def _drawn_after(h: Harness, name: str, t0: float, out: list[float]) -> Step:
+    """Wait until screen `name` is current and one frame has been flipped; record ms."""
+    import time as _time
+
+    from kivy.core.window import Window
+
+    flipped: list[float] = []
+
+    def on_flip(*_a: Any) -> None:
+        if h.app.current == name:
+            flipped.append(_time.perf_counter())
+
+    Window.bind(on_flip=on_flip)
+    try:
+        yield from wait_until(lambda: bool(flipped), 20)
+    finally:
+        Window.unbind(on_flip=on_flip)
+    out.append((flipped[0] - t0) * 1000)
+
+
+def scenario_bench(h: Harness) -> Step:
+    """Touch -> next screen drawn, and 'Yes, cast my vote' -> recorded screen drawn."""
+    import time as _time
+
+    touch_ms: list[float] = []
+    cast_ms: list[float] = []
+    yield from open_polls(h)
+    for _ in range(int(h.result.get("rounds", 12))):
+        h.app.bridge.login(h.pins[0])
+        h.app.screen("officer").activate()
+        yield from on(h, "welcome")
+        t0 = _time.perf_counter()
+        h.press("Start")
+        yield from _drawn_after(h, "ballot", t0, touch_ms)
+        yield from frames(1)
+        h.tap(cards(h)[1])
+        yield from frames(1)
+        t0 = _time.perf_counter()
+        h.press("Next")
+        yield from _drawn_after(h, "review", t0, touch_ms)
+        yield from frames(1)
+        t0 = _time.perf_counter()
+        h.press("Back")
+        yield from _drawn_after(h, "ballot", t0, touch_ms)
+        yield from frames(1)
+        h.press("Next")
+        yield from on(h, "review")
+        t0 = _time.perf_counter()
+        h.press("Yes, cast my vote")
+        yield from _drawn_after(h, "recorded", t0, cast_ms)
+        yield from frames(1)
+        h.press("Finished")
+        yield from on(h, "waiting")
+    h.result["touch_ms"] = touch_ms
+    h.result["cast_ms"] = cast_ms
+    h.check("all cast", h.engine.status().ballots == len(cast_ms), h.engine.status().ballots)
