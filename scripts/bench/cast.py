@@ -28,18 +28,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import sqlcipher3  # noqa: E402
+import sqlcipher3
 
-from ballotcore.ballot import BallotContext, encrypt_ballot  # noqa: E402
-from ballotcore.package import PinKdf  # noqa: E402
-from ballotcore.signing import sign  # noqa: E402
-from kiosk.engine import KioskEngine  # noqa: E402
-from provisioning.create import PINS_FILE, create_election  # noqa: E402
-from provisioning.sample import write_sample  # noqa: E402
-from provisioning.testing import DEFAULT_REGENCY, TEST_PASSPHRASE  # noqa: E402
+from ballotcore.ballot import BallotContext, encrypt_ballot
+from ballotcore.package import PinKdf
+from ballotcore.signing import sign
+from kiosk.engine import KioskEngine
+from provisioning.create import PINS_FILE, create_election
+from provisioning.sample import write_sample
+from provisioning.testing import DEFAULT_REGENCY, TEST_PASSPHRASE
 
 CANDIDATES = ["Ani", "Budi", "Citra"]
 
@@ -71,12 +72,12 @@ def open_engine(package: Path, data: Path, authority: str, pin: str) -> KioskEng
     from kiosk.devices import MemoryScanner
 
     class NullPrinter:  # ready, prints nothing: the bench measures the engine
-        def status(self):  # type: ignore[no-untyped-def]
+        def status(self) -> Any:
             from hardware.status import READY
 
             return READY
 
-        def print_receipt(self, content):  # type: ignore[no-untyped-def]
+        def print_receipt(self, content: Any) -> Any:
             return self.status()
 
     e = KioskEngine(package, data, printer=NullPrinter(), scanner=MemoryScanner(),

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kiosk.clock import FakeClock
+from kiosk.engine import KioskEngine
 from kiosk.errors import PinLockedOut, PinWait, StorageError, TransitionRefused, WrongPin
 from kiosk.storage import KioskStore
 from provisioning.testing import ElectionFixture
 from tests.kiosk.helpers import engine_for, officer_pins, open_engine, vote
 
 
-def _refusals(e) -> list[dict]:  # type: ignore[no-untyped-def]
+def _refusals(e: KioskEngine) -> list[dict[str, Any]]:
     return [x["detail"] for x in e.event_log() if x["event"].endswith("transition_refused")]
 
 

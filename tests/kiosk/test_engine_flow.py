@@ -14,6 +14,7 @@ from hardware.status import PrinterFault
 from kiosk import timeouts
 from kiosk.clock import FakeClock
 from kiosk.devices import MemoryPrinter
+from kiosk.engine import KioskEngine
 from kiosk.errors import (
     NotEnoughTrustees,
     PrinterUnavailable,
@@ -25,7 +26,7 @@ from provisioning.testing import ElectionFixture
 from tests.kiosk.helpers import add_trustees, engine_for, officer_pins, open_engine, vote
 
 
-def _codes(e) -> list[str]:  # type: ignore[no-untyped-def]
+def _codes(e: KioskEngine) -> list[str]:
     return [x["event"] for x in e.event_log()]
 
 

@@ -1,0 +1,60 @@
+"""`suaradesa kiosk simulate` end to end, help texts, and no Kivy import."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from ballotcore.verify import verify_bundle
+from kiosk.cli import group
+from provisioning.testing import ElectionFixture
+from suaradesa.cli import cli
+from tests.kiosk.helpers import fast_dir
+
+
+def _run(election3: ElectionFixture, tmp_path: Path, deck: str, *extra: str) -> Result:
+    (tmp_path / "deck.csv").write_text(deck)
+    return CliRunner().invoke(cli, [
+        "kiosk", "simulate", "--package", str(election3.package_paths()[0]),
+        "--data", str(fast_dir("cli-")), "--deck", str(tmp_path / "deck.csv"),
+        "--trustee-cards", str(election3.root / "trustee-cards"),
+        "--export", str(tmp_path / "usb"), *extra,
+    ])
+
+
+def test_simulate_prints_results_json_last(election3: ElectionFixture, tmp_path: Path) -> None:
+    result = _run(election3, tmp_path, "candidate\n1\n3\n3\n2\n3\n")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["votes"] == {"1": 1, "2": 1, "3": 3} and summary["ballots"] == 5
+    data = Path(summary["bundle"]).read_bytes()
+    assert verify_bundle(data, election3.package(0).public_record, full=True).results
+
+
+def test_simulate_without_enough_trustees(election3: ElectionFixture, tmp_path: Path) -> None:
+    result = _run(election3, tmp_path, "1\n2\n", "--trustees", "2")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["results"] is False and summary["votes"] is None
+    assert "without results" in result.stderr
+
+
+def test_simulate_rejects_bad_deck(election3: ElectionFixture, tmp_path: Path) -> None:
+    result = _run(election3, tmp_path, "1\n9\n")
+    assert result.exit_code == 1 and "not on this ballot" in result.output
+
+
+def test_every_command_has_help() -> None:
+    for name, command in group.commands.items():
+        assert command.help, name
+        assert CliRunner().invoke(group, [name, "--help"]).exit_code == 0
+
+
+def test_cli_module_does_not_import_kivy() -> None:
+    code = "import sys, kiosk.cli, kiosk.engine, kiosk.simulate; print('kivy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
