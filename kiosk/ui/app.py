@@ -20,7 +20,13 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ColorProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.ui import theme as themes
@@ -61,6 +67,22 @@ class SuaraDesaApp(App):
     """The kiosk touchscreen. Build with the services; run with `.run()`."""
 
     theme = ObjectProperty(themes.NORMAL)
+    # one Kivy property per theme colour: .kv rules bind to these (`app.c_bg`), so changing
+    # the theme re-colours every widget (kv cannot observe attributes of a plain dataclass)
+    c_bg = ColorProperty(themes.NORMAL.bg)
+    c_fg = ColorProperty(themes.NORMAL.fg)
+    c_muted = ColorProperty(themes.NORMAL.muted)
+    c_panel = ColorProperty(themes.NORMAL.panel)
+    c_button = ColorProperty(themes.NORMAL.button)
+    c_button_fg = ColorProperty(themes.NORMAL.button_fg)
+    c_primary = ColorProperty(themes.NORMAL.primary)
+    c_primary_fg = ColorProperty(themes.NORMAL.primary_fg)
+    c_danger = ColorProperty(themes.NORMAL.danger)
+    c_ok = ColorProperty(themes.NORMAL.ok)
+    c_selected = ColorProperty(themes.NORMAL.selected)
+    c_selected_bg = ColorProperty(themes.NORMAL.selected_bg)
+    c_border = ColorProperty(themes.NORMAL.border)
+    c_disabled = ColorProperty(themes.NORMAL.disabled)
     high_contrast = BooleanProperty(False)
     text_step = NumericProperty(0)
     text_scale = NumericProperty(themes.TEXT_SCALES[0])
@@ -163,6 +185,8 @@ class SuaraDesaApp(App):
         Window.clearcolor = self.theme.bg
 
     def on_theme(self, _inst: Any, value: themes.Theme) -> None:
+        for name in themes.COLOR_FIELDS:
+            setattr(self, f"c_{name}", getattr(value, name))
         Window.clearcolor = value.bg
 
     def reset_voter_preferences(self) -> None:

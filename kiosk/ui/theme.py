@@ -45,6 +45,9 @@ class Theme:
     disabled: tuple[float, float, float, float]
 
 
+COLOR_FIELDS = ("bg", "fg", "muted", "panel", "button", "button_fg", "primary", "primary_fg",
+                "danger", "ok", "selected", "selected_bg", "border", "disabled")
+
 NORMAL = Theme(
     name="normal",
     bg=(0.96, 0.96, 0.93, 1),

@@ -132,6 +132,7 @@ class NumberBadge(Widget):
 
     number = StringProperty("")
     color = ColorProperty((0.2, 0.3, 0.6, 1))
+    text_color = ColorProperty((1, 1, 1, 1))
 
 
 class CheckMark(Widget):
