@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from hardware.receipts import ReceiptContent
 from hardware.status import PrinterFault, PrinterStatus
@@ -125,3 +125,48 @@ class MemoryScanner:
 
     def feed(self, texts: Iterable[str]) -> None:
         self.queue.extend(texts)
+
+
+class HardwarePrinter:
+    """Adapts a `hardware.printer.ReceiptPrinter` (serial driver, pty simulator or
+    `hardware.fakes.MemoryPrinter`) to the engine's `ReceiptPrinter`: lays the content
+    out for the paper width and prints it as one job (a reprint after a failure is a new
+    job of the same content, marked as such by the hardware layer when asked to)."""
+
+    def __init__(self, printer: Any, width: Any = None) -> None:
+        from hardware.document import PaperWidth
+
+        self.printer = printer
+        self.width = width or PaperWidth.MM58
+
+    def status(self) -> PrinterStatus:
+        status: PrinterStatus = self.printer.status()
+        return status
+
+    def print_receipt(self, content: ReceiptContent) -> PrinterStatus:
+        from hardware.printer import PrintJob
+
+        outcome = self.printer.print_job(PrintJob.of(content, self.width))
+        status: PrinterStatus = outcome.status
+        return status
+
+
+class HardwareScanner:
+    """Adapts a `hardware.scanner.QrScanner` (payloads arrive by callback there) to the
+    engine's polling `QrScanner`: texts delivered to `deliver` are queued for `read`."""
+
+    def __init__(self, scanner: Any) -> None:
+        self.scanner = scanner
+        self._queue: list[str] = []
+
+    def deliver(self, text: str) -> None:
+        """Pass this as the hardware scanner's payload callback."""
+        self._queue.append(text)
+
+    def status(self) -> str:
+        status = self.scanner.status
+        state = (status() if callable(status) else status).state.value
+        return "ready" if state == "connected" else str(state)
+
+    def read(self, timeout: float) -> str | None:
+        return self._queue.pop(0) if self._queue else None

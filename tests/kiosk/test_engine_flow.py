@@ -10,7 +10,7 @@ from ballotcore.results import StationResults, box_root
 from ballotcore.signing import SignedRecord
 from ballotcore.verify import verify_bundle
 from hardware import receipts
-from hardware.status import PrinterFault
+from hardware.status import PrinterFault, PrinterStatus
 from kiosk import timeouts
 from kiosk.clock import FakeClock
 from kiosk.devices import MemoryPrinter
@@ -177,3 +177,28 @@ def test_trustee_refusals_are_logged(election3: ElectionFixture, data_dir: Path)
         e.add_trustee(card, election3.trustee_pin(village, 1))
     assert dup.value.message_id == "kiosk.trustee.duplicate"
     assert _codes(e).count("trustee.refused") == 3
+
+
+def test_runs_on_the_hardware_package_fakes(election3: ElectionFixture, data_dir: Path) -> None:
+    from hardware import fakes
+    from kiosk.devices import HardwarePrinter, HardwareScanner
+
+    hw_printer = fakes.MemoryPrinter()
+    scanner = HardwareScanner(None)
+    scanner.scanner = fakes.ManualScanner(scanner.deliver).start()
+    e = engine_for(election3, data_dir, printer=HardwarePrinter(hw_printer),  # type: ignore[arg-type]
+                   scanner=scanner)  # type: ignore[arg-type]
+    pin = officer_pins(election3)[0]
+    e.officer_login(pin)
+    assert e.readiness().ok
+    e.open_polls(pin)
+    hw_printer.fail_next(PrinterFault.PAPER_OUT)
+    e.activate_ballot(pin)
+    e.select(2)
+    e.review()
+    receipt = e.cast()
+    assert receipt.voter_record_status == "paper-out" and e.status().ballots == 1
+    hw_printer.set_status(PrinterStatus())  # the officer loads paper
+    assert e.reprint_receipts().printed
+    e.confirm_cast()
+    assert e.status().ballots == 1
