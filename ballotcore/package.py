@@ -26,6 +26,7 @@ PIN sheets are written next to the packages, never inside one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import secrets
@@ -359,6 +360,14 @@ def _list_files(root: Path) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=4)
+def _parse_record(data: bytes, expected_authority: str | None) -> PublicRecord:
+    """parse_public_record, remembered: every package of an election carries the same
+    election.json, and parsing a regency's record costs seconds (`verify` of a whole
+    election folder loads hundreds of packages). Only successes are cached."""
+    return parse_public_record(data, expected_authority)
+
+
 def check_certificate_dates(cert: KioskCertificate, today: dt.date, allow_early: bool) -> None:
     """Raise unless `today` is inside the certificate's window (or before it, if allowed)."""
     if today > dt.date.fromisoformat(cert.valid_until):
@@ -388,7 +397,7 @@ def load_package(
     part = RECORD_FILE
     try:
         record_bytes = _read(path, RECORD_FILE)
-        record = parse_public_record(record_bytes, expected_authority)
+        record = _parse_record(record_bytes, expected_authority)
         if expected_election is not None and record.digest() != expected_election:
             raise PackageError("package is for another election")
         part = MANIFEST_FILE

@@ -36,6 +36,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ballotcore.election import ElectionDefinition
+from ballotcore.hashing import digest32
 from ballotcore.package import MANIFEST_LABEL, PinKdf, file_hash, package_name
 from ballotcore.public_record import (
     CERT_LABEL,
@@ -43,7 +44,6 @@ from ballotcore.public_record import (
     KioskCertificate,
     VillageKey,
     build_public_record_body,
-    parse_public_record,
 )
 from ballotcore.signing import key_id, public_bytes, sign_record
 from ballotcore.trustees import deal
@@ -195,7 +195,13 @@ def _create(
     body = build_public_record_body(definition, auth_pub, village_keys, signed_certs)
     record_bytes = sign_record(auth_key, RECORD_LABEL, body).to_bytes()
     (root / "election.json").write_bytes(record_bytes)
-    record = parse_public_record(record_bytes, auth_id)  # what every verifier will see
+    # PublicRecord.digest() of the file; `verify` (and every kiosk) re-parses it in full.
+    record_digest = digest32("public-record", record_bytes)
+    kiosk_ids = {
+        (t.certificate.village, t.certificate.station): t.certificate.kiosk_id
+        for _, _, sts in partial
+        for t in sts
+    }
 
     header = dataclasses.replace(definition, villages=())
     tasks = [
@@ -203,7 +209,7 @@ def _create(
             header,
             definition.villages[vi],
             root,
-            record.digest(),
+            record_digest,
             len(record_bytes),
             file_hash(record_bytes),
             shares,
@@ -228,8 +234,6 @@ def _create(
             signed_manifest = sign_record(auth_key, MANIFEST_LABEL, res.manifests[st.code])
             (root / PACKAGES_DIR / name / "manifest.json").write_bytes(signed_manifest.to_bytes())
             officer_pins[f"{v.code}/{st.code}"] = res.officer_pins[st.code]
-            st_cert = record.certificate_for_station(v.code, st.code)
-            assert st_cert is not None
             rows.append(
                 StationSummary(
                     v.code,
@@ -237,7 +241,7 @@ def _create(
                     v.district,
                     st.code,
                     st.dpt,
-                    st_cert.kiosk_id,
+                    kiosk_ids[(v.code, st.code)],
                     f"{PACKAGES_DIR}/{name}",
                 )
             )
@@ -251,7 +255,7 @@ def _create(
         root,
         definition.election_id,
         auth_id,
-        record.digest().hex(),
+        record_digest.hex(),
         len(definition.villages),
         tuple(rows),
         sum(len(v.trustees) for v in definition.villages),

@@ -21,6 +21,7 @@ from ballotcore.election import ElectionDefinition, Village
 MODULE_PX = 6
 QUIET_ZONE = 4
 CARD_FORMAT = (105.0, 148.0)  # A6 portrait, mm
+_VERSIONS: dict[int, int] = {}  # byte-mode payload length -> smallest QR version at level M
 
 
 def qr_image(payload: bytes) -> Image.Image:
@@ -29,7 +30,14 @@ def qr_image(payload: bytes) -> Image.Image:
         error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE, mask_pattern=0
     )
     qr.add_data(payload, optimize=0)
-    qr.make(fit=True)
+    # best_fit() encodes the data once per candidate version: remember the answer per length
+    version = _VERSIONS.get(len(payload))
+    if version is None:
+        qr.make(fit=True)
+        _VERSIONS[len(payload)] = qr.version
+    else:
+        qr.version = version
+        qr.make(fit=False)
     matrix = qr.get_matrix()  # includes the quiet zone
     size = len(matrix)
     raw = bytes(0 if dark else 255 for row in matrix for dark in row)
