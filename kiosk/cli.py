@@ -44,3 +44,13 @@ def simulate(package: Path, data: Path, deck: Path, cards: Path, export_dir: Pat
     except SimulationError as exc:
         raise click.ClickException(str(exc)) from exc
     sys.stdout.write(json.dumps(summary, sort_keys=True) + "\n")
+
+
+def _add_touchscreen() -> None:
+    """Attach `kiosk run` (defined with the GUI; it imports Kivy only when it runs)."""
+    from kiosk.ui.command import run
+
+    group.add_command(run)
+
+
+_add_touchscreen()

@@ -75,6 +75,16 @@ def choose_trouble(keys: list[tuple[str, str]], seed: int) -> dict[str, tuple[st
     return chosen
 
 
+def prepare_out(out: Path) -> None:
+    """Start from an empty output folder; never delete a folder the demo did not make."""
+    if out.exists():
+        if not (out / ".suaradesa-demo").exists():
+            raise RuntimeError(f"{out} exists and is not a demo folder; choose another --out")
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    (out / ".suaradesa-demo").write_text("made by suaradesa demo\n", encoding="utf-8")
+
+
 def provision(out: Path, regency: str, villages: int | None, seed: int, workers: int) -> Path:
     """Sample spec from real village data, then create the election; return its folder."""
     import datetime as dt
@@ -111,12 +121,7 @@ def run_demo(
     """The whole day (see module docstring); returns what the final check needs."""
     from ballotcore.public_record import parse_public_record
 
-    if out.exists():
-        if not (out / ".suaradesa-demo").exists():
-            raise RuntimeError(f"{out} exists and is not a demo folder; choose another --out")
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    (out / ".suaradesa-demo").write_text("made by suaradesa demo\n", encoding="utf-8")
+    prepare_out(out)
 
     say(f"1/5 Provisioning {villages or 'all'} villages of {regency} (seed {seed})")
     election = provision(out, regency, villages, seed, workers)
@@ -151,6 +156,17 @@ def run_demo(
     arrivals = deliver(out, election, definition, summaries, trouble)
 
     say("4/5 District tally: import, verify --full, reports, bulletin board")
+    report = tally_all(out, election, authority, arrivals, workers, say)
+
+    say("5/5 Checking the tally against the decks cast")
+    result = DemoResult(out, definition, decks, trouble, report)
+    check(result)
+    return result
+
+
+def tally_all(out: Path, election: Path, authority: str, arrivals: dict[str, list[Path]],
+              workers: int, say: Callable[[str], None]) -> dict[str, Any]:
+    """What the district does: import, verify --full, reports, bulletin board."""
     db = out / "tally" / "tally.sqlite"
     db.parent.mkdir(parents=True, exist_ok=True)
     record_args = ("--db", db, "--record", election / "election.json", "--authority", authority)
@@ -172,12 +188,8 @@ def run_demo(
     for fmt in ("json", "csv", "html", "pdf"):
         suaradesa("tally", "results", "--db", db, "--format", fmt, "--out", out / "tally" / f"results.{fmt}")
     suaradesa("tally", "publish", "--db", db, "--out", out / "bulletin")
-    report = json.loads((out / "tally" / "results.json").read_text(encoding="utf-8"))
-
-    say("5/5 Checking the tally against the decks cast")
-    result = DemoResult(out, definition, decks, trouble, report)
-    check(result)
-    return result
+    report: dict[str, Any] = json.loads((out / "tally" / "results.json").read_text(encoding="utf-8"))
+    return report
 
 
 def deliver(out: Path, election: Path, definition: ElectionDefinition,
