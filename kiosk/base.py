@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from ballotcore import package as pkg
 from ballotcore.errors import BallotCoreError
 from ballotcore.results import box_root
+from hardware import receipts
 from kiosk import devices
 from kiosk import polls as pm
 from kiosk import session as sm
@@ -207,6 +208,12 @@ class KioskEngineBase:
             if c.number == number:
                 return c
         raise KeyError(number)
+
+    def _station_receipt(self) -> receipts.Station:
+        """The station header printed on every report."""
+        return receipts.Station(
+            self.definition.name, self.village.name, self.station.code, self.package.kiosk_id
+        )
 
     def _empty_root(self) -> str:
         return box_root([]).hex()

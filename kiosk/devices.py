@@ -32,8 +32,12 @@ class ReceiptPrinter(Protocol):
         """The printer's current status (a value, never raises for device faults)."""
         ...
 
-    def print_receipt(self, content: ReceiptContent) -> PrinterStatus:
-        """Print one receipt; return the status after printing (fault if it failed)."""
+    def print_receipt(self, content: ReceiptContent, reprint: bool = False) -> PrinterStatus:
+        """Print one receipt; return the status after printing (fault if it failed).
+
+        `reprint=True` (only ever passed as a keyword) asks for the receipt printed
+        again, marked "CETAK ULANG / REPRINT" (`hardware.printer.PrintJob.reprint`).
+        """
         ...
 
 
@@ -82,12 +86,16 @@ class Devices:
             log.warning("scanner status query failed: %s", type(exc).__name__)
             return "not-responding"
 
-    def print(self, content: ReceiptContent) -> PrintOutcome:
-        """Print, turning every failure into a PrintOutcome (see module docstring)."""
+    def print(self, content: ReceiptContent, reprint: bool = False) -> PrintOutcome:
+        """Print (or, with `reprint`, print again marked as a reprint), turning every
+        failure into a PrintOutcome (see module docstring)."""
         if self.printer is None:
             return PrintOutcome(False, "absent")
         try:
-            status = self.printer.print_receipt(content)
+            if reprint:
+                status = self.printer.print_receipt(content, reprint=True)
+            else:
+                status = self.printer.print_receipt(content)
         except Exception as exc:
             log.warning("printing %s failed: %s", type(content).__name__, type(exc).__name__)
             return PrintOutcome(False, PrinterFault.DISCONNECTED.value)
@@ -96,17 +104,20 @@ class Devices:
 
 @dataclass
 class MemoryPrinter:
-    """A printer that keeps what it printed in a list; set `fault` to simulate a fault."""
+    """A printer that keeps what it printed in a list; set `fault` to simulate a fault.
+    `reprints[i]` says whether `printed[i]` was printed marked as a reprint."""
 
     printed: list[ReceiptContent] = field(default_factory=list)
     fault: PrinterFault | None = None
+    reprints: list[bool] = field(default_factory=list)
 
     def status(self) -> PrinterStatus:
         return PrinterStatus(self.fault)
 
-    def print_receipt(self, content: ReceiptContent) -> PrinterStatus:
+    def print_receipt(self, content: ReceiptContent, reprint: bool = False) -> PrinterStatus:
         if self.fault is None:
             self.printed.append(content)
+            self.reprints.append(reprint)
         return PrinterStatus(self.fault)
 
 
@@ -130,25 +141,45 @@ class MemoryScanner:
 class HardwarePrinter:
     """Adapts a `hardware.printer.ReceiptPrinter` (serial driver, pty simulator or
     `hardware.fakes.MemoryPrinter`) to the engine's `ReceiptPrinter`: lays the content
-    out for the paper width and prints it as one job (a reprint after a failure is a new
-    job of the same content, marked as such by the hardware layer when asked to)."""
+    out for the paper width and prints it as one job.
+
+    A reprint is the hardware layer's `job.reprint()` (printed from the top under a
+    "CETAK ULANG / REPRINT" banner): of the SAME job when the last job of that receipt
+    kind had this content (a retry after a fault keeps the job id), otherwise of a new
+    job of the content (e.g. a results report reprinted after a restart).
+    """
 
     def __init__(self, printer: Any, width: Any = None) -> None:
         from hardware.document import PaperWidth
 
         self.printer = printer
         self.width = width or PaperWidth.MM58
+        self._last: dict[type, tuple[ReceiptContent, Any]] = {}
 
     def status(self) -> PrinterStatus:
         status: PrinterStatus = self.printer.status()
         return status
 
-    def print_receipt(self, content: ReceiptContent) -> PrinterStatus:
+    def print_receipt(self, content: ReceiptContent, reprint: bool = False) -> PrinterStatus:
         from hardware.printer import PrintJob
 
-        outcome = self.printer.print_job(PrintJob.of(content, self.width))
+        last = self._last.get(type(content))
+        if not reprint:
+            job = PrintJob.of(content, self.width)
+        elif last is not None and last[0] == content:
+            job = last[1].reprint()
+        else:
+            job = PrintJob.of(content, self.width).reprint()
+        self._last[type(content)] = (content, job)
+        outcome = self.printer.print_job(job)
         status: PrinterStatus = outcome.status
         return status
+
+    def close(self) -> None:
+        """Close the driver's port (if it has one)."""
+        close = getattr(self.printer, "close", None)
+        if close is not None:
+            close()
 
 
 class HardwareScanner:

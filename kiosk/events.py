@@ -33,6 +33,8 @@ EVENTS: dict[str, str] = {
     "report.zero_failed": "The zero report could not be printed (detail: printer status).",
     "report.results_printed": "The results report with its QR code was printed.",
     "report.results_failed": "The results report could not be printed (detail: status).",
+    "report.results_reprinted": "The results report was printed again, marked as a reprint.",
+    "report.results_reprint_failed": "A reprint of the results report failed (detail: status).",
     # polls transitions: one code per (old, new) pair
     "polls.setup_to_ready": "Polls: setup -> ready (readiness checks passed).",
     "polls.ready_to_open": "Polls opened after an officer PIN and the zero report.",

@@ -124,11 +124,6 @@ class PollingActions(KioskEngineBase):
         return self.status()
 
     # ------------------------------------------------------------ open, pause, close
-    def _station_receipt(self) -> receipts.Station:
-        return receipts.Station(
-            self.definition.name, self.village.name, self.station.code, self.package.kiosk_id
-        )
-
     @locked
     def open_polls(self, pin: str) -> Status:
         """ready -> open: officer PIN, empty box, 2 x DPT slots allocated, zero report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from ballotcore import trustees
@@ -22,6 +23,7 @@ from hardware import receipts
 from kiosk import closing
 from kiosk import polls as pm
 from kiosk.base import KioskEngineBase, locked
+from kiosk.clock import iso_seconds
 from kiosk.errors import ExportError, NotEnoughTrustees, TrusteeError
 from kiosk.views import ExportReport, ResultsView, TrusteeProgress
 
@@ -132,22 +134,51 @@ class TallyingActions(KioskEngineBase):
             store.head.digest(), quorum,
         )
         signed = sign_record(self._kiosk_key(), RESULTS_LABEL, results.to_bytes())
+        when = self.clock.wall().astimezone(dt.UTC).replace(microsecond=0)
         with store.transaction() as txn:
             txn.set("results", signed.to_bytes().hex())
-            txn.log("results.computed", self._now(), {"ballots": ballots})
+            txn.log("results.computed", iso_seconds(when), {"ballots": ballots})
             txn.log(code, self._now())
             txn.set("polls_state", state.value)
-        report = receipts.ResultsReport(
-            receipts.Station(self.definition.name, self.village.name, self.station.code,
-                             self.package.kiosk_id),
-            tuple(receipts.CandidateCount(c.number, c.name, n)
-                  for c, n in zip(self.candidates, counts, strict=True)),
-            ballots, results.activations, results.voided, results.box_root.hex(),
-            key_id(cert.public_key), signed.to_bytes(), self.clock.wall(),
-        )
-        outcome = self.devices.print(report)
+        outcome = self.devices.print(self._results_report(signed, when))
         with store.transaction() as txn:
             txn.log("report.results_printed" if outcome.ok else "report.results_failed",
+                    self._now(), {"status": outcome.status})
+        return self._results_view(signed, outcome.status)
+
+    def _results_report(self, signed: SignedRecord, when: dt.datetime) -> receipts.ResultsReport:
+        """The printed results report of the signed results (QR = the signed bytes)."""
+        res = StationResults.from_bytes(signed.record)
+        names = {c.number: c.name for c in self.candidates}
+        return receipts.ResultsReport(
+            self._station_receipt(),
+            tuple(receipts.CandidateCount(n, names[n], v) for n, v in res.votes),
+            res.ballots, res.activations, res.voided, res.box_root.hex(),
+            key_id(self.package.certificate.public_key), signed.to_bytes(), when,
+        )
+
+    def _results_time(self) -> dt.datetime:
+        """When the results were computed (the `results.computed` event), so a reprint
+        shows the same time as the original report."""
+        for entry in reversed(self._db().events()):
+            if entry.event == "results.computed":
+                return dt.datetime.strptime(entry.time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+        return self.clock.wall().replace(microsecond=0)  # pragma: no cover - always logged
+
+    @locked
+    def reprint_results(self) -> ResultsView:
+        """Print the results report again, marked "CETAK ULANG / REPRINT" (polls in
+        results or exported, results computed). Logs `report.results_reprinted` or
+        `report.results_reprint_failed`; `ResultsView.report_status` says how it went."""
+        store = self._db()
+        existing = store.get("results")
+        if self._polls() not in (pm.PollsState.RESULTS, pm.PollsState.EXPORTED) or existing is None:
+            raise self._refuse("polls", "reprint_results", "no results have been computed")
+        signed = SignedRecord.from_bytes(bytes.fromhex(existing))
+        outcome = self.devices.print(self._results_report(signed, self._results_time()),
+                                     reprint=True)
+        with store.transaction() as txn:
+            txn.log("report.results_reprinted" if outcome.ok else "report.results_reprint_failed",
                     self._now(), {"status": outcome.status})
         return self._results_view(signed, outcome.status)
 

@@ -311,12 +311,11 @@ class KioskBridge:
         return [ResultRow(n, name, v) for n, name, v in view.votes]
 
     def print_results(self) -> None:
-        """Print the results report again (reprint); raises PrinterUnavailable on failure."""
-        reprint = getattr(self.engine, "reprint_results", None)
-        if reprint is None:
-            raise kerr.PrinterUnavailable("results report", "reprint-unsupported")
-        outcome = reprint()
-        status = str(getattr(outcome, "report_status", getattr(outcome, "status", "ready")))
+        """Print the results report again, marked as a reprint (engine.reprint_results);
+        raises PrinterUnavailable when it did not print."""
+        view = self.engine.reprint_results()
+        self._results = view
+        status = str(view.report_status)
         if status not in PAPER_OK:
             raise kerr.PrinterUnavailable("results report", status)
 

@@ -27,19 +27,20 @@ def _size(value: str | None) -> tuple[int, int] | None:
 
 def build_devices(printer: str | None, scanner: str | None, simulate: bool) -> tuple[Any, Any]:
     """The printer and scanner for the engine: serial drivers, in-memory simulators, or none."""
-    from kiosk.ui.devices_adapter import PrinterAdapter, ScannerAdapter
+    from kiosk.devices import HardwarePrinter
+    from kiosk.ui.devices_adapter import ScannerAdapter
 
     dev_printer: Any = None
     dev_scanner: Any = None
     if simulate:
         from hardware.fakes import ManualScanner, MemoryPrinter
 
-        dev_printer = PrinterAdapter(MemoryPrinter())
+        dev_printer = HardwarePrinter(MemoryPrinter())
         dev_scanner = ScannerAdapter(lambda cb: ManualScanner(cb))
     if printer:
         from hardware.printer import SerialPrinter
 
-        dev_printer = PrinterAdapter(SerialPrinter(printer))
+        dev_printer = HardwarePrinter(SerialPrinter(printer))
     if scanner:
         from hardware.scanner import SerialScanner
 

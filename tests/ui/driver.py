@@ -48,11 +48,12 @@ class Harness:
     def __init__(self, args: argparse.Namespace) -> None:
         from hardware.fakes import ManualScanner, MemoryPrinter
         from kiosk.clock import FakeClock
+        from kiosk.devices import HardwarePrinter
         from kiosk.engine import KioskEngine
         from kiosk.ui.app import SuaraDesaApp
         from kiosk.ui.audio import Speaker
         from kiosk.ui.bridge import KioskBridge
-        from kiosk.ui.devices_adapter import PrinterAdapter, ScannerAdapter
+        from kiosk.ui.devices_adapter import ScannerAdapter
         from kiosk.ui.services import Services, UiTimeouts
         from provisioning.testing import make_election
 
@@ -67,7 +68,7 @@ class Harness:
         self.scanner = ScannerAdapter(lambda cb: ManualScanner(cb))
         self.usb = work / "usb"
         self.usb.mkdir(parents=True, exist_ok=True)
-        self.engine = KioskEngine(pkg_path, work / "data", printer=PrinterAdapter(self.mem_printer),
+        self.engine = KioskEngine(pkg_path, work / "data", printer=HardwarePrinter(self.mem_printer),
                                   scanner=self.scanner, clock=self.clock)
         self.pins = self.fixture.officer_pins(self.village, self.station)
         self.speaker = Speaker(enabled=args.speech)

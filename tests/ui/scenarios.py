@@ -214,6 +214,14 @@ def scenario_officer(h: Harness) -> Step:
     yield from on(h, "results", 20)
     h.check("results", h.engine.status().polls == "results")
     h.check("one vote in results", any(": 1" in t for t in h.texts()), h.texts())
+    h.press("Reprint results")
+    yield from wait_until(lambda: "report.results_reprinted"
+                          in [x["event"] for x in h.engine.event_log()], 10)
+    yield from frames(3)
+    last = h.mem_printer.completed[-1]
+    h.check("results reprinted", h.app.current == "results"
+            and last.document.kind == "results-report" and last.printed_document.is_reprint,
+            h.app.current)
     h.press("Export to USB")
     yield from on(h, "export")
     h.press("Start export")
