@@ -27,8 +27,9 @@ EVENTS: dict[str, str] = {
     "officer.pin_locked": "Officer PINs were locked after too many wrong attempts.",
     "officer.pin_state_reset": "The PIN-attempt file was missing; the counter was restored.",
     # readiness and reports
-    "readiness.passed": "All readiness checks passed.",
-    "readiness.failed": "A readiness check failed (detail: failed checks).",
+    "readiness.passed": "All required readiness checks passed (detail: warnings, e.g. "
+    "scanner, if an optional check failed).",
+    "readiness.failed": "A required readiness check failed (detail: failed checks, warnings).",
     "report.zero_printed": "The zero report was printed (every candidate 0, empty box).",
     "report.zero_failed": "The zero report could not be printed (detail: printer status).",
     "report.results_printed": "The results report with its QR code was printed.",

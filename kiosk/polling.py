@@ -53,8 +53,9 @@ class PollingActions(KioskEngineBase):
 
     @locked
     def readiness(self) -> Readiness:
-        """Run the readiness checks. While the polls are in setup and every check passes,
-        this also moves them to ready (logged); failures are logged too."""
+        """Run the readiness checks. While the polls are in setup and every required check
+        passes, this also moves them to ready (logged); failures and warnings are logged
+        too. The printer and storage are required; the scanner is a warning only."""
         cert = self.package.certificate
         today = self.clock.wall().date()
         checks = [
@@ -81,15 +82,21 @@ class PollingActions(KioskEngineBase):
             )
         printer, scanner = self.devices.printer_status(), self.devices.scanner_status()
         checks.append(ReadinessCheck("printer", printer in PRINTABLE, printer))
-        checks.append(ReadinessCheck("scanner", scanner == "ready", scanner))
+        # Not required: trustee cards can also be read from `.sdcard` files on the USB
+        # stick (docs/OPERATIONS.md), so a missing scanner is a warning only.
+        checks.append(ReadinessCheck("scanner", scanner == "ready", scanner, required=False))
         report = Readiness(tuple(checks))
         if self.store is not None:
+            warned = ",".join(c.name for c in checks if not c.required and not c.ok)
             with self.store.transaction() as txn:
                 if not report.ok:
-                    failed = ",".join(c.name for c in checks if not c.ok)
-                    txn.log("readiness.failed", self._now(), {"failed": failed})
+                    failed = ",".join(c.name for c in checks if c.required and not c.ok)
+                    detail: dict[str, str | int] = {"failed": failed}
+                    if warned:
+                        detail["warnings"] = warned
+                    txn.log("readiness.failed", self._now(), detail)
                 else:
-                    txn.log("readiness.passed", self._now())
+                    txn.log("readiness.passed", self._now(), {"warnings": warned} if warned else None)
                     step = pm.transition(self._polls(), pm.PollsAction.PREPARE)
                     if step is not None:
                         txn.log(step[1], self._now())

@@ -48,6 +48,7 @@ class ReadinessCheck:
     name: str  # "package", "certificate", "storage", "printer", "scanner"
     ok: bool
     detail: str
+    required: bool = True  # False: a failure is a warning and does not block opening
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,18 @@ class Readiness:
 
     @property
     def ok(self) -> bool:
-        return all(c.ok for c in self.checks)
+        """Every required check passed (warnings do not count)."""
+        return all(c.ok for c in self.checks if c.required)
 
     @property
     def failures(self) -> list[str]:
-        return [f"{c.name}: {c.detail}" for c in self.checks if not c.ok]
+        """Required checks that failed: these keep the polls from opening."""
+        return [f"{c.name}: {c.detail}" for c in self.checks if c.required and not c.ok]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Optional checks that failed (the scanner: trustee cards can come from files)."""
+        return [f"{c.name}: {c.detail}" for c in self.checks if not c.required and not c.ok]
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,7 @@ class SuaraDesaApp(App):
     c_primary = ColorProperty(themes.NORMAL.primary)
     c_primary_fg = ColorProperty(themes.NORMAL.primary_fg)
     c_danger = ColorProperty(themes.NORMAL.danger)
+    c_warn = ColorProperty(themes.NORMAL.warn)
     c_ok = ColorProperty(themes.NORMAL.ok)
     c_selected = ColorProperty(themes.NORMAL.selected)
     c_selected_bg = ColorProperty(themes.NORMAL.selected_bg)

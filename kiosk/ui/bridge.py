@@ -34,7 +34,6 @@ READINESS_TEXT = {
     "scanner": (N_("Scanner"), N_("Scanner not connected."),
                 N_("Trustee cards can also be read from files on the USB stick.")),
 }
-REQUIRED_CHECKS = frozenset({"package", "certificate", "storage", "printer"})
 PAPER_OK = frozenset({"ready", "paper-near-end"})
 
 
@@ -42,7 +41,7 @@ PAPER_OK = frozenset({"ready", "paper-near-end"})
 class Check:
     key: str
     ok: bool
-    required: bool
+    required: bool  # False: a failure is a warning (shown, but the polls can open)
     label: str  # msgids, translated by the screen
     problem: str
     hint: str
@@ -108,10 +107,11 @@ class KioskBridge:
                 rows[key] = Check(key, True, False, label,
                                   N_("Checked after the officer PIN."), "")
                 continue
+            required = bool(getattr(check, "required", True))  # the engine decides
             if key in rows and not check.ok:
-                rows[key] = Check(key, False, key in REQUIRED_CHECKS, label, problem, hint)
+                rows[key] = Check(key, False, required, label, problem, hint)
             elif key not in rows:
-                rows[key] = Check(key, check.ok, key in REQUIRED_CHECKS, label,
+                rows[key] = Check(key, check.ok, required, label,
                                   N_("OK") if check.ok else problem, "" if check.ok else hint)
         return list(rows.values())
 

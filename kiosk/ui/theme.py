@@ -38,6 +38,7 @@ class Theme:
     primary: tuple[float, float, float, float]
     primary_fg: tuple[float, float, float, float]
     danger: tuple[float, float, float, float]
+    warn: tuple[float, float, float, float]  # a problem that does not block (e.g. no scanner)
     ok: tuple[float, float, float, float]
     selected: tuple[float, float, float, float]
     selected_bg: tuple[float, float, float, float]
@@ -46,7 +47,7 @@ class Theme:
 
 
 COLOR_FIELDS = ("bg", "fg", "muted", "panel", "button", "button_fg", "primary", "primary_fg",
-                "danger", "ok", "selected", "selected_bg", "border", "disabled")
+                "danger", "warn", "ok", "selected", "selected_bg", "border", "disabled")
 
 NORMAL = Theme(
     name="normal",
@@ -59,6 +60,7 @@ NORMAL = Theme(
     primary=(0.05, 0.45, 0.20, 1),
     primary_fg=(1, 1, 1, 1),
     danger=(0.70, 0.10, 0.10, 1),
+    warn=(0.60, 0.36, 0.00, 1),
     ok=(0.05, 0.50, 0.20, 1),
     selected=(0.00, 0.40, 0.85, 1),
     selected_bg=(0.85, 0.92, 1.00, 1),
@@ -77,6 +79,7 @@ HIGH_CONTRAST = Theme(
     primary=(1, 1, 0, 1),
     primary_fg=(0, 0, 0, 1),
     danger=(1, 0.3, 0.3, 1),
+    warn=(1, 0.7, 0.2, 1),
     ok=(0.3, 1, 0.3, 1),
     selected=(1, 1, 0, 1),
     selected_bg=(0.25, 0.25, 0.0, 1),

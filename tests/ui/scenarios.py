@@ -234,6 +234,37 @@ def scenario_officer(h: Harness) -> Step:
             h.app.screen("export").outcome)
 
 
+def scenario_scanner_absent(h: Harness) -> Step:
+    """Boot: a printer fault blocks (red, Continue disabled); an unplugged scanner only
+    warns (amber) and the polls open; trustee cards then come from files."""
+    from hardware.status import READY, PrinterFault, PrinterStatus
+    from kiosk.ui.i18n import tr
+
+    boot = h.app.screen("boot")
+    yield from on(h, "boot")
+    h.scanner.scanner.unplug()
+    h.mem_printer.set_status(PrinterStatus(PrinterFault.COVER_OPEN))
+    boot.refresh()
+    yield from frames(3)
+    rows = {r["key"]: r for r in boot.checks}
+    h.check("printer fails", not rows["printer"]["ok"] and rows["printer"]["required"]
+            and not boot.all_ok and boot.level == "fail", rows)
+    h.check("continue disabled", h.button("Continue").disabled)
+    h.shot("boot-fail")
+    h.mem_printer.set_status(READY)
+    h.press("Check again")
+    yield from frames(3)
+    rows = {r["key"]: r for r in boot.checks}
+    warn = tr.gettext("Warning: {problem}").format(problem=tr.gettext("Scanner not connected."))
+    h.check("scanner warns", not rows["scanner"]["ok"] and not rows["scanner"]["required"]
+            and rows["scanner"]["status"] == warn, rows["scanner"])
+    h.check("ready with warnings", bool(boot.all_ok) and boot.level == "warn"
+            and tr.gettext("Ready, with warnings.") in h.texts(), h.texts())
+    h.shot("boot-warning")
+    yield from open_polls(h)
+    h.check("polls open without scanner", h.engine.status().polls == "open")
+
+
 def scenario_screens(h: Harness) -> Step:
     """Visit every screen and take a screenshot (normal, then high contrast + large text)."""
     app = h.app

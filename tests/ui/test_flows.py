@@ -32,3 +32,8 @@ def test_officer_opens_activates_pauses_closes_collects_trustees_exports(tmp_pat
 
 def test_voter_flow_in_portrait_1280x800_rotated(tmp_path: Path) -> None:
     run_scenario(tmp_path, "voter", "--size", "800x1280", "--lang", "en")
+
+
+def test_unplugged_scanner_warns_and_the_polls_still_open(tmp_path: Path) -> None:
+    result = run_scenario(tmp_path, "scanner_absent")
+    assert {"scanner warns", "polls open without scanner"} <= {c["name"] for c in result["checks"]}

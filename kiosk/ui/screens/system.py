@@ -15,11 +15,17 @@ PIN_LENGTH = {"officer": OFFICER_PIN_DIGITS, "trustee": TRUSTEE_PIN_DIGITS}
 
 
 class BootScreen(KioskScreen):
-    """Readiness checks (package, storage, printer, scanner), each with what to do on failure."""
+    """Readiness checks (package, storage, printer, scanner), each with what to do on failure.
+
+    A failed required check (package, storage, printer) is red, "Not ready", and keeps
+    Continue disabled; a failed optional one (scanner) is amber, "Warning", and does not.
+    """
 
     screen_name = "boot"
-    checks = ListProperty([])  # [{"label", "status", "ok", "hint"}]
-    all_ok = NumericProperty(0)
+    checks = ListProperty([])  # [{"label", "status", "ok", "hint", "required"}]
+    all_ok = NumericProperty(0)  # every REQUIRED check passed; warnings do not block
+    summary = StringProperty("")
+    level = StringProperty("fail")  # "ok", "warn" (only optional checks failed) or "fail"
 
     def prepare(self, **params: Any) -> None:
         self.refresh()
@@ -27,16 +33,28 @@ class BootScreen(KioskScreen):
     def refresh(self) -> None:
         rows = []
         ok = True
+        warnings = 0
         for check in self.app.bridge.readiness():
+            if check.ok:
+                status = tr.gettext("OK")
+            elif check.required:
+                status = tr.gettext("Not ready: {problem}").format(problem=tr.gettext(check.problem))
+            else:
+                status = tr.gettext("Warning: {problem}").format(problem=tr.gettext(check.problem))
             rows.append({
                 "key": check.key,
                 "label": tr.gettext(check.label),
-                "status": tr.gettext("OK") if check.ok else tr.gettext(check.problem),
+                "status": status,
                 "hint": "" if check.ok else tr.gettext(check.hint),
                 "ok": check.ok,
                 "required": check.required,
             })
             ok = ok and (check.ok or not check.required)
+            warnings += 0 if check.ok or check.required else 1
+        self.level = "fail" if not ok else "warn" if warnings else "ok"
+        self.summary = {"fail": tr.gettext("Not ready: fix the items marked Not ready."),
+                        "warn": tr.gettext("Ready, with warnings."),
+                        "ok": tr.gettext("Ready.")}[self.level]
         self.checks = rows
         self.all_ok = 1 if ok else 0
 
@@ -48,7 +66,7 @@ class BootScreen(KioskScreen):
         grid.clear_widgets()
         theme = self.app.theme
         for row in rows:
-            color = theme.ok if row["ok"] else (theme.danger if row["required"] else theme.muted)
+            color = theme.ok if row["ok"] else (theme.danger if row["required"] else theme.warn)
             grid.add_widget(Factory.BootCell(text=row["label"], bold=True, color=theme.fg,
                                              size_hint_x=0.35))
             status = row["status"] + ("\n" + row["hint"] if row["hint"] else "")
