@@ -1,4 +1,4 @@
-"""Voter actions: activate, select, review, back, cast, confirm, void, idle timeout.
+"""Voter actions: activate, select, review, back, cast, confirm, void, idle timeout, keep-alive.
 
 The cast path (see docs/KIOSK.md): choose a free slot uniformly at random (`secrets`),
 encrypt with proofs and sign OFF the database transaction, then ONE transaction fills the
@@ -76,6 +76,16 @@ class VotingActions(KioskEngineBase):
         """Apply the idle timeouts now (the GUI calls this every second or so). True if the
         current voter session was voided by a timeout."""
         return self._expire()
+
+    @locked
+    def keep_alive(self) -> None:
+        """The voter answered "are you still there?": restart the idle timer of the live
+        session without changing its state or choice. A session already past its limit
+        is voided first (SessionTimedOut); with no live session the call is refused."""
+        self._voter_call()
+        if self.voter.state not in sm.LIVE_STATES:
+            raise self._refuse("session", "keep_alive", "no voter session is in progress")
+        self.voter.last_activity = self.clock.monotonic()
 
     @locked
     def activate_ballot(self, pin: str) -> tuple[CandidateView, ...]:

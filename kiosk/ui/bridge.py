@@ -252,17 +252,9 @@ class KioskBridge:
         return timeouts.VOTER_IDLE_TIMEOUT_S
 
     def keep_alive(self) -> None:
-        """Refresh the engine's idle timer with a no-op transition of the session."""
-        keep = getattr(self.engine, "keep_alive", None)
-        if keep is not None:
-            keep()
-            return
-        state = str(self.engine.status().session)
-        if state == "selecting" and self._selected is not None:
-            self.engine.select(self.candidates()[self._selected].number)
-        elif state == "reviewing":
-            self.engine.back()
-            self.engine.review()
+        """The voter is still here: restart the engine's idle timer (engine.keep_alive).
+        Raises SessionTimedOut if the engine had already voided the session."""
+        self.engine.keep_alive()
 
     def is_timeout(self, exc: BaseException) -> bool:
         return isinstance(exc, kerr.SessionTimedOut)

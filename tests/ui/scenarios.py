@@ -155,6 +155,36 @@ def scenario_timeout(h: Harness) -> Step:
     h.check("nothing stored", status.ballots == 0 and status.voided == 1, status)
 
 
+def scenario_still_here(h: Harness) -> Step:
+    """The voter answers the idle warning (before choosing anything): the engine's timer
+    restarts (engine.keep_alive), so the ballot survives past the first limit and casts."""
+    from kiosk import timeouts
+
+    yield from open_polls(h)
+    yield from activate(h)
+    h.press("Start")
+    yield from on(h, "ballot")
+    h.clock.advance(timeouts.ACTIVATED_IDLE_TIMEOUT_S - 20)
+    yield from wait_until(lambda: h.app._warning.is_open, 5)
+    yield from frames(3)
+    h.tap(h.app._warning)  # "I'm still here"
+    yield from wait_until(lambda: not h.app._warning.is_open, 5)
+    yield from frames(3)
+    h.clock.advance(60)  # 220 s after activation: past the engine's first limit
+    yield from frames(10)
+    h.check("session alive", not h.engine.tick() and h.engine.status().session == "activated"
+            and h.app.current == "ballot",
+            (h.engine.status().session, h.app.current))
+    h.tap(cards(h)[0])
+    yield from frames()
+    h.press("Next")
+    yield from on(h, "review")
+    h.press("Yes, cast my vote")
+    yield from on(h, "recorded")
+    status = h.engine.status()
+    h.check("cast after keep-alive", status.ballots == 1 and status.voided == 0, status)
+
+
 def scenario_officer(h: Harness) -> Step:
     """Open, activate, pause, resume, close, trustees (scan + file), results, export."""
     from kiosk.ui.i18n import tr

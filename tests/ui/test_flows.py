@@ -37,3 +37,8 @@ def test_voter_flow_in_portrait_1280x800_rotated(tmp_path: Path) -> None:
 def test_unplugged_scanner_warns_and_the_polls_still_open(tmp_path: Path) -> None:
     result = run_scenario(tmp_path, "scanner_absent")
     assert {"scanner warns", "polls open without scanner"} <= {c["name"] for c in result["checks"]}
+
+
+def test_answering_the_idle_warning_keeps_the_ballot_alive(tmp_path: Path) -> None:
+    result = run_scenario(tmp_path, "still_here")
+    assert {"session alive", "cast after keep-alive"} <= {c["name"] for c in result["checks"]}
