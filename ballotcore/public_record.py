@@ -125,10 +125,7 @@ class PublicRecord:
     certificates: dict[str, KioskCertificate]  # by kiosk_id
     signed_certificates: dict[str, SignedRecord]
     raw: bytes  # the signed envelope as published
-
-    @property
-    def definition_hash(self) -> bytes:
-        return self.definition.digest()
+    definition_hash: bytes  # the manifest hash, computed once at parse time
 
     def digest(self) -> bytes:
         """Hash of the published file: bundles name the record they were made under."""
@@ -203,7 +200,9 @@ def parse_public_record(data: bytes, expected_authority: str | None = None) -> P
             raise SignatureError("the public record is signed by a different authority")
         signed.verify(authority_key, RECORD_LABEL)
         definition = parse_definition(field(body, "definition", dict))
-        if definition.digest().hex() != body["definition_hash"]:
+        definition_hash = definition.digest()  # once: hashing the definition is not free
+        village_codes = {v.code for v in definition.villages}
+        if definition_hash.hex() != body["definition_hash"]:
             raise VerificationError("definition hash does not match the definition")
         village_keys: dict[str, VillageKey] = {}
         for vk in field(body, "village_keys", list):
@@ -226,7 +225,7 @@ def parse_public_record(data: bytes, expected_authority: str | None = None) -> P
                     f"village {village}: {len(commitments)} commitments, threshold {vdef.threshold}"
                 )
             village_keys[village] = VillageKey(village, commitments)
-        missing = {v.code for v in definition.villages} - set(village_keys)
+        missing = village_codes - set(village_keys)
         if missing:
             raise VerificationError(f"no election key for village(s) {sorted(missing)}")
         certs: dict[str, KioskCertificate] = {}
@@ -236,7 +235,7 @@ def parse_public_record(data: bytes, expected_authority: str | None = None) -> P
             cert = open_certificate(sc, authority_key)
             if (
                 cert.election_id != definition.election_id
-                or cert.definition_hash != definition.digest()
+                or cert.definition_hash != definition_hash
             ):
                 raise VerificationError(
                     f"certificate of kiosk {cert.kiosk_id} is for another election"
@@ -253,7 +252,9 @@ def parse_public_record(data: bytes, expected_authority: str | None = None) -> P
         raise
     except (KeyError, TypeError, ValueError) as exc:
         raise RecordError(f"public record is malformed: {exc}") from exc
-    return PublicRecord(definition, authority_key, village_keys, certs, signed_certs, data)
+    return PublicRecord(
+        definition, authority_key, village_keys, certs, signed_certs, data, definition_hash
+    )
 
 
 __all__ = [

@@ -60,7 +60,7 @@ def verify_bundle(data: bytes, record: PublicRecord, *, full: bool = False) -> V
     definition = record.definition
     if bundle.election_id != definition.election_id:
         raise VerificationError(f"bundle is for another election ({bundle.election_id})")
-    if bundle.definition_hash != definition.digest():
+    if bundle.definition_hash != record.definition_hash:
         raise VerificationError("bundle was made under a different election definition")
     if bundle.public_record_hash != record.digest():
         raise VerificationError("bundle refers to a different public election record")
