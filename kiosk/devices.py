@@ -16,7 +16,8 @@ recorded in the event log and never touches the ballot already committed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import queue
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -183,21 +184,47 @@ class HardwarePrinter:
 
 
 class HardwareScanner:
-    """Adapts a `hardware.scanner.QrScanner` (payloads arrive by callback there) to the
-    engine's polling `QrScanner`: texts delivered to `deliver` are queued for `read`."""
+    """Adapts a `hardware.scanner.QrScanner` (serial driver, pty simulator or
+    `hardware.fakes.ManualScanner`; payloads arrive by callback there) to the engine's
+    polling `QrScanner`: texts delivered to `deliver` (from the driver's reader thread)
+    are queued for `read(timeout)`, which waits up to `timeout` seconds for one.
 
-    def __init__(self, scanner: Any) -> None:
+    Build it with `HardwareScanner.started(lambda deliver: SerialScanner(url, deliver))`,
+    or give it a scanner later (`adapter.scanner = ...`) whose callback is `deliver`.
+    """
+
+    def __init__(self, scanner: Any = None) -> None:
         self.scanner = scanner
-        self._queue: list[str] = []
+        self._queue: queue.Queue[str] = queue.Queue()
+
+    @classmethod
+    def started(cls, make: Callable[[Callable[[str], None]], Any]) -> HardwareScanner:
+        """Build the driver with `make(deliver)`, start it, and return the adapter."""
+        adapter = cls()
+        adapter.scanner = make(adapter.deliver)
+        adapter.scanner.start()
+        return adapter
 
     def deliver(self, text: str) -> None:
-        """Pass this as the hardware scanner's payload callback."""
-        self._queue.append(text)
+        """Pass this as the hardware scanner's payload callback (thread-safe)."""
+        self._queue.put(text)
 
     def status(self) -> str:
+        if self.scanner is None:
+            return "absent"
         status = self.scanner.status
         state = (status() if callable(status) else status).state.value
         return "ready" if state == "connected" else str(state)
 
     def read(self, timeout: float) -> str | None:
-        return self._queue.pop(0) if self._queue else None
+        try:
+            if timeout <= 0:
+                return self._queue.get_nowait()
+            return self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def stop(self) -> None:
+        """Stop the driver's reader (if it was started)."""
+        if self.scanner is not None:
+            self.scanner.stop()

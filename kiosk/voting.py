@@ -12,6 +12,7 @@ returned and the receipts printed. `confirm_cast()` records that the voter saw t
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 
 from ballotcore.ballot import BallotContext, encrypt_ballot
 from ballotcore.bundle import BALLOT_LABEL
@@ -26,6 +27,7 @@ from kiosk.crash import crash_point
 from kiosk.errors import SelectionError, SessionTimedOut, TransitionRefused
 from kiosk.views import CandidateView, CastReceipt
 
+PRINTED = ("ready", "paper-near-end")
 LOOKUP_TEXT = "Cek kode di papan pengumuman / Check the code on the bulletin board"
 
 
@@ -182,11 +184,14 @@ class VotingActions(KioskEngineBase):
         self._last_receipt = self._print_receipts(code, choice)
         return self._last_receipt
 
+    def _voter_record(self, code: str, choice: int) -> receipts.VoterRecord:
+        chosen = self._candidate(choice)
+        return receipts.VoterRecord(self.village.name, self.station.code, chosen.number,
+                                    chosen.name, code)
+
     def _print_receipts(self, code: str, choice: int) -> CastReceipt:
         chosen = self._candidate(choice)
-        paper = self.devices.print(
-            receipts.VoterRecord(self.village.name, self.station.code, chosen.number, chosen.name, code)
-        )
+        paper = self.devices.print(self._voter_record(code, choice))
         slip = self.devices.print(receipts.TakeHomeSlip(code, LOOKUP_TEXT))
         return CastReceipt(
             code, chosen.number, chosen.name, self.village.name, self.station.code,
@@ -195,12 +200,22 @@ class VotingActions(KioskEngineBase):
 
     @locked
     def reprint_receipts(self) -> CastReceipt:
-        """Print the paper record and slip of the ballot just cast again (printer fixed).
-        Only before `confirm_cast()`; the ballot itself is never touched."""
+        """Print again, marked "CETAK ULANG / REPRINT" (the printer's `job.reprint()` of
+        the same job), whichever of the paper record and slip of the ballot just cast did
+        not print (printer fixed). Only before `confirm_cast()`; the ballot is never touched."""
         last = self._last_receipt
         if self.voter.state != sm.SessionState.CAST or last is None:
             raise self._refuse("session", "reprint", "no cast is waiting for confirmation")
-        self._last_receipt = self._print_receipts(last.tracking_code, last.candidate_number)
+        record, slip = last.voter_record_status, last.slip_status
+        if record not in PRINTED:
+            record = self.devices.print(
+                self._voter_record(last.tracking_code, last.candidate_number), reprint=True
+            ).status
+        if slip not in PRINTED:
+            slip = self.devices.print(
+                receipts.TakeHomeSlip(last.tracking_code, LOOKUP_TEXT), reprint=True
+            ).status
+        self._last_receipt = replace(last, voter_record_status=record, slip_status=slip)
         return self._last_receipt
 
     @locked

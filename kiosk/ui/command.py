@@ -26,9 +26,9 @@ def _size(value: str | None) -> tuple[int, int] | None:
 
 
 def build_devices(printer: str | None, scanner: str | None, simulate: bool) -> tuple[Any, Any]:
-    """The printer and scanner for the engine: serial drivers, in-memory simulators, or none."""
-    from kiosk.devices import HardwarePrinter
-    from kiosk.ui.devices_adapter import ScannerAdapter
+    """The printer and scanner for the engine (the engine's own adapters in kiosk.devices
+    around the hardware package's serial drivers or in-memory fakes), or none."""
+    from kiosk.devices import HardwarePrinter, HardwareScanner
 
     dev_printer: Any = None
     dev_scanner: Any = None
@@ -36,7 +36,7 @@ def build_devices(printer: str | None, scanner: str | None, simulate: bool) -> t
         from hardware.fakes import ManualScanner, MemoryPrinter
 
         dev_printer = HardwarePrinter(MemoryPrinter())
-        dev_scanner = ScannerAdapter(lambda cb: ManualScanner(cb))
+        dev_scanner = HardwareScanner.started(ManualScanner)
     if printer:
         from hardware.printer import SerialPrinter
 
@@ -44,7 +44,7 @@ def build_devices(printer: str | None, scanner: str | None, simulate: bool) -> t
     if scanner:
         from hardware.scanner import SerialScanner
 
-        dev_scanner = ScannerAdapter(lambda cb: SerialScanner(scanner, cb))
+        dev_scanner = HardwareScanner.started(lambda deliver: SerialScanner(scanner, deliver))
     return dev_printer, dev_scanner
 
 

@@ -6,7 +6,7 @@ Started as a SUBPROCESS by the tests (a Kivy App cannot be restarted in one proc
 
 It provisions a real election (provisioning.testing.make_election), builds the real
 KioskEngine with an injectable FakeClock and in-memory hardware (hardware.fakes, through
-kiosk.ui.devices_adapter), runs `SuaraDesaApp`, plays SCENARIO (see SCENARIOS) by
+kiosk.devices.HardwarePrinter/HardwareScanner), runs `SuaraDesaApp`, plays SCENARIO (see SCENARIOS) by
 dispatching touch events at widget coordinates, and writes a JSON result. Screenshots go
 to $SUARADESA_TEST_ARTIFACTS/ui/ (default test-artifacts/ui/).
 """
@@ -48,12 +48,11 @@ class Harness:
     def __init__(self, args: argparse.Namespace) -> None:
         from hardware.fakes import ManualScanner, MemoryPrinter
         from kiosk.clock import FakeClock
-        from kiosk.devices import HardwarePrinter
+        from kiosk.devices import HardwarePrinter, HardwareScanner
         from kiosk.engine import KioskEngine
         from kiosk.ui.app import SuaraDesaApp
         from kiosk.ui.audio import Speaker
         from kiosk.ui.bridge import KioskBridge
-        from kiosk.ui.devices_adapter import ScannerAdapter
         from kiosk.ui.services import Services, UiTimeouts
         from provisioning.testing import make_election
 
@@ -65,7 +64,7 @@ class Harness:
         date = dt.date.fromisoformat(package.public_record.definition.date)
         self.clock = FakeClock(dt.datetime.combine(date, dt.time(7, 0), tzinfo=dt.UTC))
         self.mem_printer = MemoryPrinter()
-        self.scanner = ScannerAdapter(lambda cb: ManualScanner(cb))
+        self.scanner = HardwareScanner.started(ManualScanner)
         self.usb = work / "usb"
         self.usb.mkdir(parents=True, exist_ok=True)
         self.engine = KioskEngine(pkg_path, work / "data", printer=HardwarePrinter(self.mem_printer),
