@@ -32,15 +32,17 @@ def _progress(message: str) -> None:
 @click.option("--authority", help="Authority key id (default: the election's authority.txt).")
 @click.option("--mode", type=click.Choice(["official", "test"]), default="official", show_default=True, help="Polls mode.")
 @click.option("--trustees", type=int, help="How many trustees present their cards (default: k).")
+@click.option("--printer-out", "printer_out", type=click.Path(file_okay=False, path_type=Path), help="Print through the real ESC/POS driver to a simulated printer that saves every receipt as PNG and text in this folder.")
 def simulate(package: Path, data: Path, deck: Path, cards: Path, export_dir: Path,
-             pins: Path | None, authority: str | None, mode: str, trustees: int | None) -> None:
+             pins: Path | None, authority: str | None, mode: str, trustees: int | None,
+             printer_out: Path | None) -> None:
     """Run a whole polling day headless; print the results as JSON on the last line."""
     from kiosk.simulate import SimulationError
     from kiosk.simulate import simulate as run
 
     try:
         summary = run(package, data, deck, cards, export_dir, pins, authority, mode, trustees,
-                      _progress)
+                      _progress, printer_out=printer_out)
     except SimulationError as exc:
         raise click.ClickException(str(exc)) from exc
     sys.stdout.write(json.dumps(summary, sort_keys=True) + "\n")

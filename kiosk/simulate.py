@@ -2,11 +2,13 @@
 
 Open (readiness, zero report), one activation + selection + review + cast + confirmation
 per deck row, close, k trustees, results, export; on simulated hardware (in-memory
-printer and scanner, `kiosk.devices`). Used by the demo and the end-to-end tests.
+printer and scanner, `kiosk.devices`, or with `printer_out` the real ESC/POS driver on a
+pty printer simulator that renders every receipt to PNG and text). Used by the demo and the end-to-end tests.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 from collections.abc import Callable
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.devices import MemoryPrinter, MemoryScanner
+from kiosk.devices import HardwarePrinter, MemoryPrinter, MemoryScanner, ReceiptPrinter
 from kiosk.engine import KioskEngine
 from kiosk.errors import KioskError
 
@@ -135,31 +137,60 @@ def run_day(
 def simulate(
     package: Path, data: Path, deck_path: Path, cards_dir: Path, export_dir: Path,
     pins_path: Path | None, authority: str | None, mode: str, trustees: int | None,
-    progress: Callable[[str], None],
+    progress: Callable[[str], None], printer_out: Path | None = None,
 ) -> dict[str, Any]:
-    """Build the engine with simulated hardware and run the day (see `run_day`)."""
+    """Build the engine with simulated hardware and run the day (see `run_day`).
+
+    With `printer_out`, receipts go through the real ESC/POS driver
+    (`hardware.printer.SerialPrinter`) to an in-process pty `PrinterSimulator` that
+    renders every receipt (zero report, voter records, slips, results report with its QR
+    codes) to `receipt-NNNN.png` / `.txt` in that folder; otherwise the in-memory printer.
+    """
     election_root = Path(package).resolve().parent.parent
     if authority is None and (election_root / "authority.txt").is_file():
         authority = (election_root / "authority.txt").read_text(encoding="utf-8").split()[0]
     if (Path(data) / "kiosk.db").exists():
         raise SimulationError(f"{data} already holds a kiosk database; use an empty folder")
     deck = read_deck(deck_path)
-    engine = KioskEngine(
-        package, data, printer=MemoryPrinter(), scanner=MemoryScanner(),
-        expected_authority=authority,
-    )
+    with contextlib.ExitStack() as stack:
+        printer: ReceiptPrinter = MemoryPrinter()
+        sim: Any = None
+        if printer_out is not None:
+            sim, printer = _paper_printer(Path(printer_out), stack)
+        engine = KioskEngine(
+            package, data, printer=printer, scanner=MemoryScanner(),
+            expected_authority=authority,
+        )
+        stack.callback(engine.close)
+        try:
+            pins_file = pins_path or election_root / "secret" / "pins.json"
+            pins = read_pins(pins_file, engine.village.code, engine.station.code)
+            cards = find_cards(cards_dir, engine.village.code)
+            if not cards:
+                raise SimulationError(f"no trustee-<n>.sdcard files in {cards_dir}")
+            valid = {c.number for c in engine.candidates}
+            bad = sorted({n for n in deck if n not in valid})
+            if bad:
+                raise SimulationError(f"the deck names candidates {bad} not on this ballot")
+            summary = run_day(engine, deck, pins, cards, export_dir, trustees, mode, progress)
+        except KioskError as exc:
+            raise SimulationError(str(exc)) from exc
+    if sim is not None:  # stopped by the stack: every queued receipt has been rendered
+        summary["printer_out"] = str(printer_out)
+        summary["receipts"] = len(sim.completed)
+    return summary
+
+
+def _paper_printer(out_dir: Path, stack: contextlib.ExitStack) -> tuple[Any, ReceiptPrinter]:
+    """A started pty printer simulator writing to `out_dir`, and the engine's adapter
+    around the real serial driver talking to it (both closed by `stack`)."""
+    from hardware.errors import HardwareError
+    from hardware.printer import SerialPrinter
+    from hardware.sim.printer_sim import PrinterSimulator
+
     try:
-        pins_file = pins_path or election_root / "secret" / "pins.json"
-        pins = read_pins(pins_file, engine.village.code, engine.station.code)
-        cards = find_cards(cards_dir, engine.village.code)
-        if not cards:
-            raise SimulationError(f"no trustee-<n>.sdcard files in {cards_dir}")
-        valid = {c.number for c in engine.candidates}
-        bad = sorted({n for n in deck if n not in valid})
-        if bad:
-            raise SimulationError(f"the deck names candidates {bad} not on this ballot")
-        return run_day(engine, deck, pins, cards, export_dir, trustees, mode, progress)
-    except KioskError as exc:
-        raise SimulationError(str(exc)) from exc
-    finally:
-        engine.close()
+        sim = stack.enter_context(PrinterSimulator(out_dir))
+    except (HardwareError, OSError) as exc:
+        raise SimulationError(f"cannot start the printer simulator in {out_dir}: {exc}") from exc
+    driver = stack.enter_context(SerialPrinter(sim.path))
+    return sim, HardwarePrinter(driver)

@@ -58,3 +58,37 @@ def test_cli_module_does_not_import_kivy() -> None:
     code = "import sys, kiosk.cli, kiosk.engine, kiosk.simulate; print('kivy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_simulate_prints_real_receipts_whose_results_qr_verifies(
+    election3: ElectionFixture, tmp_path: Path
+) -> None:
+    import zxingcpp
+    from PIL import Image
+
+    from ballotcore.results import LABEL as RESULTS_LABEL
+    from ballotcore.results import StationResults
+    from ballotcore.signing import SignedRecord
+    from hardware.qrparts import join_qr_parts
+
+    out = tmp_path / "paper"
+    result = _run(election3, tmp_path, "2\n1\n2\n", "--printer-out", str(out))
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    pngs = sorted(out.glob("receipt-*.png"))
+    # zero report, 3 x (voter record + take-home slip), results report; nothing torn
+    assert summary["receipts"] == len(pngs) == 8 and not list(out.glob("*-torn.*"))
+    texts = [p.with_suffix(".txt").read_text(encoding="utf-8") for p in pngs]
+    assert "LAPORAN NOL" in texts[0]
+    assert sum("CATATAN PILIHAN" in t for t in texts) == 3
+    assert sum("KODE PELACAKAN" in t for t in texts) == 3
+    with Image.open(pngs[-1]) as image:
+        found = zxingcpp.read_barcodes(image.convert("L"))
+    parts = [r.text for r in found if r.format == zxingcpp.BarcodeFormat.QRCode]
+    assert parts, "no QR code decoded on the results report"
+    signed = SignedRecord.from_bytes(join_qr_parts(parts))
+    cert = election3.package(0).certificate
+    printed = StationResults.from_bytes(signed.verify(cert.public_key, RESULTS_LABEL))
+    bundle = verify_bundle(Path(summary["bundle"]).read_bytes(),
+                           election3.package(0).public_record, full=True)
+    assert bundle.results == printed and dict(printed.votes) == {1: 1, 2: 2, 3: 0}
