@@ -15,7 +15,9 @@ import weakref
 from typing import Any
 
 from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Ellipse, Line, Rectangle, RoundedRectangle
+from kivy.metrics import dp
 from kivy.properties import (
     BooleanProperty,
     ColorProperty,
@@ -78,12 +80,86 @@ class TapTarget(Widget):
         """Override or bind: the touch started and ended on this target."""
 
 
+#: Horizontal padding of a button's text (the kv rule's `text_size: self.width - dp(12)`).
+BUTTON_TEXT_PAD = dp(12)
+#: A button's text is never shrunk below this fraction of the size its rule asks for.
+MIN_FONT_RATIO = 0.45
+
+
+def words_fit(text: str, font_size: float, width: float, height: float, bold: bool,
+              font_name: str) -> bool:
+    """True if `text`, wrapped at spaces only, fits `width` x `height` at `font_size`:
+    no single word is wider than `width` (Kivy would break it mid-word, "contra st") and
+    the wrapped lines fit the height (`height <= 0`: any height)."""
+    label = CoreLabel(font_size=font_size, bold=bold, font_name=font_name)
+    space = label.get_extents(" ")[0]
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split():
+            w = label.get_extents(word)[0]
+            if w > width:
+                return False
+            if used and used + space + w > width:
+                lines += 1
+                used = w
+            else:
+                used = used + space + w if used else w
+    return height <= 0 or lines * label.get_extents("Ag")[1] <= height
+
+
+def fit_font_size(text: str, wanted: float, width: float, height: float, bold: bool = False,
+                  font_name: str = "Roboto") -> float:
+    """The largest font size <= `wanted` (down to MIN_FONT_RATIO of it) at which `text`
+    wraps at whole words inside `width` x `height`."""
+    if not text.strip() or width <= 0:
+        return wanted
+    size, floor = wanted, wanted * MIN_FONT_RATIO
+    while size > floor:
+        if words_fit(text, size, width, height, bold, font_name):
+            return size
+        size *= 0.92
+    return floor
+
+
 class BigButton(TapTarget, Label):
-    """A labelled button; `role` picks its colours ("normal", "primary", "danger")."""
+    """A labelled button; `role` picks its colours ("normal", "primary", "danger").
+
+    Its text wraps at whole words only: when a word (or the wrapped lines) would not fit
+    the button at the font size its kv rule asks for (which grows with the voter's text
+    size), the font shrinks until it fits instead of Kivy breaking the word ("High
+    contra st").
+    """
 
     role = StringProperty("normal")
     bg_color = ColorProperty((0.85, 0.87, 0.90, 1))
     border_color = ColorProperty((0.5, 0.5, 0.5, 1))
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._wanted = float(self.font_size)
+        self._fitting = False
+        self.fbind("font_size", self._font_requested)
+        for name in ("text", "size", "bold", "font_name"):
+            self.fbind(name, self._refit)
+        self._refit()
+
+    def _font_requested(self, _inst: Any, value: float) -> None:
+        """The kv rule (or code) set a font size: that is the size wanted from now on."""
+        if not self._fitting:
+            self._wanted = float(value)
+            self._refit()
+
+    def _refit(self, *_args: Any) -> None:
+        size = fit_font_size(self.text, self._wanted, self.width - BUTTON_TEXT_PAD,
+                             self.height - dp(6), bool(self.bold), str(self.font_name))
+        if abs(size - float(self.font_size)) > 0.25:
+            self._fitting = True
+            try:
+                self.font_size = size
+            finally:
+                self._fitting = False
 
 
 class CandidateCard(TapTarget, BoxLayout):

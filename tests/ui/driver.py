@@ -140,6 +140,21 @@ class Harness:
     def check(self, name: str, ok: bool, detail: Any = "") -> None:
         self.result["checks"].append({"name": name, "ok": bool(ok), "detail": str(detail)[:300]})
 
+    def broken_words(self) -> list[str]:
+        """Visible buttons whose text Kivy would break inside a word at the font size they
+        are drawn with (a word wider than the text box)."""
+        from kivy.metrics import dp
+
+        from kiosk.ui.widgets import BUTTON_TEXT_PAD, BigButton, words_fit
+
+        broken = []
+        for w in self.walk():
+            if isinstance(w, BigButton) and w.opacity > 0 and w.width > 0 and w.text.strip():
+                if not words_fit(w.text, float(w.font_size), w.width - BUTTON_TEXT_PAD,
+                                 w.height - dp(2), bool(w.bold), str(w.font_name)):
+                    broken.append(f"{w.text!r} at {w.font_size:.0f}px in {w.width:.0f}x{w.height:.0f}")
+        return broken
+
     def shot(self, name: str) -> str:
         from kivy.core.window import Window
 
@@ -155,7 +170,7 @@ class Harness:
                    if hasattr(w, "pressed") and w.opacity > 0 and not w.disabled]
         self.result["shots"].append({"file": str(final), "screen": self.app.current,
                                      "texts": self.texts(), "min_target": min(targets, default=None),
-                                     "touch_px": self.app.touch})
+                                     "touch_px": self.app.touch, "broken": self.broken_words()})
         return str(final)
 
 

@@ -345,6 +345,10 @@ def scenario_screens(h: Harness) -> Step:
     h.press("Yes, cast my vote")
     yield from on(h, "recorded")
     h.shot("recorded-hc")
+    finished = h.button("Finished")
+    mid = h.app.sm.current_screen.to_window(*h.app.sm.current_screen.center)[0]
+    h.check("Finished centred", abs(h.widget_center(finished)[0] - mid) <= 2,
+            (h.widget_center(finished), mid))
     h.check("reset for next voter after recorded", True)
     yield from on(h, "waiting")
     h.check("preferences reset", not app.high_contrast and app.text_step == 0)

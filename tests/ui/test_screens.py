@@ -2,7 +2,8 @@
 
 Each screenshot must not be blank (pixel variance), must show its key texts (read from
 the widget tree), and every visible, enabled touch target must be at least 15 mm on the
-target panel (`app.touch`, see kiosk/ui/theme.py).
+target panel (`app.touch`, see kiosk/ui/theme.py), and no button may break a word
+("High contra st"): the text wraps at spaces or the font shrinks.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def test_every_screen_renders_with_its_texts_and_big_targets(
         assert variance > 50, f"{name}: looks blank (variance {variance:.1f})"
         for msgid in KEY_TEXTS.get(name, []):
             assert gettext(msgid) in shot["texts"], (name, msgid, shot["texts"])
+        assert not shot["broken"], f"{name}: words broken inside buttons: {shot['broken']}"
         if shot["min_target"] is not None:  # screens without buttons (voided) have none
             assert shot["min_target"] >= shot["touch_px"] - 1, (name, shot["min_target"])
     assert result["touch_px"] >= 56  # >= 15 mm even at the 96 dpi Kivy assumes
