@@ -135,6 +135,7 @@ class BigButton(TapTarget, Label):
     role = StringProperty("normal")
     bg_color = ColorProperty((0.85, 0.87, 0.90, 1))
     border_color = ColorProperty((0.5, 0.5, 0.5, 1))
+    font_size: Any  # Label's Kivy property (annotation only, for the type checker)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

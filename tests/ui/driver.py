@@ -119,11 +119,22 @@ class Harness:
     def press(self, msgid: str) -> None:
         self.tap(self.button(msgid))
 
+    @property
+    def screen_now(self) -> Any:
+        """The screen shown now."""
+        sm: Any = self.app.sm
+        return sm.current_screen
+
+    @property
+    def warning(self) -> Any:
+        """The idle-warning popup ("are you still there?")."""
+        return self.app._warning
+
     def walk(self, root: Any = None) -> Iterator[Any]:
-        root = root or self.app.sm.current_screen
+        root = root or self.screen_now
         yield from root.walk(restrict=True)
-        warning = self.app._warning
-        if warning is not None and warning.is_open and root is self.app.sm.current_screen:
+        warning = self.warning
+        if warning is not None and warning.is_open and root is self.screen_now:
             yield from warning.walk(restrict=True)
 
     def texts(self) -> list[str]:

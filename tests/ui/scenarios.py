@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tests.ui.driver import Harness, Step, frames, wait_until
@@ -55,6 +56,11 @@ def tally(h: Harness, k: int | None = None) -> dict[int, int]:
             e.add_trustee(card, h.fixture.trustee_pin(h.village, i))
     view = e.compute_results()
     return {n: v for n, _name, v in view.votes}
+
+
+def _trustees_present(h: Harness, count: int) -> Callable[[], bool]:
+    """A condition: `count` trustees have been accepted by the engine."""
+    return lambda: len(h.engine.status().trustees_present) == count
 
 
 def scenario_voter(h: Harness) -> Step:
@@ -143,9 +149,9 @@ def scenario_timeout(h: Harness) -> Step:
     h.tap(cards(h)[0])
     yield from frames()
     h.clock.advance(timeouts.VOTER_IDLE_TIMEOUT_S - 20)
-    yield from wait_until(lambda: h.app._warning.is_open, 5)
+    yield from wait_until(lambda: h.warning.is_open, 5)
     yield from frames(3)
-    h.check("warning shown", h.app._warning.is_open)
+    h.check("warning shown", h.warning.is_open)
     h.shot("timeout-warning")
     h.clock.advance(25)
     yield from on(h, "voided")
@@ -165,10 +171,10 @@ def scenario_still_here(h: Harness) -> Step:
     h.press("Start")
     yield from on(h, "ballot")
     h.clock.advance(timeouts.ACTIVATED_IDLE_TIMEOUT_S - 20)
-    yield from wait_until(lambda: h.app._warning.is_open, 5)
+    yield from wait_until(lambda: h.warning.is_open, 5)
     yield from frames(3)
-    h.tap(h.app._warning)  # "I'm still here"
-    yield from wait_until(lambda: not h.app._warning.is_open, 5)
+    h.tap(h.warning)  # "I'm still here"
+    yield from wait_until(lambda: not h.warning.is_open, 5)
     yield from frames(3)
     h.clock.advance(60)  # 220 s after activation: past the engine's first limit
     yield from frames(10)
@@ -235,7 +241,7 @@ def scenario_officer(h: Harness) -> Step:
         h.tap(h.find(f"trustee-{i}.sdcard"))
         yield from on(h, "pin")
         h.enter_pin(h.fixture.trustee_pin(h.village, i))
-        yield from wait_until(lambda i=i: len(h.engine.status().trustees_present) == i, 15)
+        yield from wait_until(_trustees_present(h, i), 15)
         yield from on(h, "trustees")
     want = tr.gettext("{have} of {needed} trustees collected ({total} in total)").format(
         have=needed, needed=needed, total=len(h.engine.village.trustees))
@@ -346,7 +352,7 @@ def scenario_screens(h: Harness) -> Step:
     yield from on(h, "recorded")
     h.shot("recorded-hc")
     finished = h.button("Finished")
-    mid = h.app.sm.current_screen.to_window(*h.app.sm.current_screen.center)[0]
+    mid = h.screen_now.to_window(*h.screen_now.center)[0]
     h.check("Finished centred", abs(h.widget_center(finished)[0] - mid) <= 2,
             (h.widget_center(finished), mid))
     h.check("reset for next voter after recorded", True)
