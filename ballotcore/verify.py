@@ -20,6 +20,7 @@ the bundle forged: more ballots than activations, turnout above the station's DP
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from ballotcore import elgamal, signing, trustees
@@ -36,6 +37,17 @@ from ballotcore.results import (
     decryption_context,
 )
 from ballotcore.signing import SignedRecord
+
+
+@functools.lru_cache(maxsize=4)
+def _log_table(maximum: int) -> elgamal.DiscreteLogTable:
+    """Discrete-log tables shared across bundles (rounded up so stations share one)."""
+    return elgamal.DiscreteLogTable(maximum)
+
+
+def table_for(maximum: int) -> elgamal.DiscreteLogTable:
+    """A table covering counts 0..maximum, reused across calls in this process."""
+    return _log_table(-(-maximum // 1024) * 1024)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -137,8 +137,15 @@ def run_demo(
     say(f"    {len(definition.villages)} villages, {len(stations)} polling stations, "
         f"{total} simulated voters")
 
+    trouble = {} if clean else choose_trouble(stations, seed)
     say(f"2/5 Running {len(stations)} polling stations ({workers} at a time)")
     jobs = station_jobs(election, out, definition, authority, decks)
+    if "qr_only" in trouble:  # its results report is printed on paper and photographed
+        jobs = [
+            replace(j, printer_out=out / "printer" / f"{j.village}_{j.station}")
+            if (j.village, j.station) == trouble["qr_only"] else j
+            for j in jobs
+        ]
     done = 0
 
     def on_done(job: StationJob, summary: dict[str, Any]) -> None:
@@ -150,7 +157,6 @@ def run_demo(
     summaries = run_stations(jobs, workers, on_done)
     write_summaries(out / "stations.json", summaries)
 
-    trouble = {} if clean else choose_trouble(stations, seed)
     say("3/5 Delivering USB sticks and photos to the district"
         + ("" if clean else f" (trouble: {', '.join(f'{k} at {v[0]}/{v[1]}' for k, v in trouble.items())})"))
     arrivals = deliver(out, election, definition, summaries, trouble)
@@ -196,7 +202,7 @@ def deliver(out: Path, election: Path, definition: ElectionDefinition,
             summaries: dict[tuple[str, str], dict[str, Any]],
             trouble: dict[str, tuple[str, str]]) -> dict[str, list[Path]]:
     """Decide what reaches the district: bundles, a copy, a photo, a tampered file."""
-    from suaradesa.demo.photo import print_and_photograph, results_report_from_bundle
+    from suaradesa.demo.photo import photograph, printed_results_report
 
     arrivals: dict[str, list[Path]] = {"bundles": [], "photos": [], "tampered": []}
     for key in sorted(summaries):
@@ -204,12 +210,8 @@ def deliver(out: Path, election: Path, definition: ElectionDefinition,
         if key == trouble.get("missing"):
             continue
         if key == trouble.get("qr_only"):
-            village = definition.village(key[0])
-            names = {c.number: c.name for c in village.candidates}
-            report = results_report_from_bundle(bundle, definition.name, names, village.name)
-            photo = out / "photos" / f"{key[0]}_{key[1]}.jpg"
-            print_and_photograph(report, out / "printer" / f"{key[0]}_{key[1]}", photo)
-            arrivals["photos"].append(photo)
+            printed = printed_results_report(Path(summaries[key]["printer_out"]))
+            arrivals["photos"].append(photograph(printed, out / "photos" / f"{key[0]}_{key[1]}.jpg"))
             continue
         if key == trouble.get("tampered"):
             bad = out / "usb-tampered" / bundle.name

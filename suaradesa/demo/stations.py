@@ -1,8 +1,9 @@
 """Run every polling station of the demo election through the headless kiosk engine.
 
-Each station is a separate process (the kiosk engine with its own SQLCipher database,
-in-memory simulated printer and scanner), `workers` at a time: exactly what
-`suaradesa kiosk simulate` does at a real station, minus the touchscreen.
+Each station is a separate process (the kiosk engine with its own SQLCipher database and
+simulated printer and scanner), `workers` at a time: exactly what `suaradesa kiosk
+simulate` does at a real station, minus the touchscreen. A station with `printer_out`
+prints every receipt through the real ESC/POS driver to the pty printer simulator.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class StationJob:
     usb: Path
     pins: Path
     authority: str
+    printer_out: Path | None = None  # print receipts to the pty printer simulator here
 
 
 def run_station(job: StationJob) -> dict[str, Any]:
@@ -34,7 +36,7 @@ def run_station(job: StationJob) -> dict[str, Any]:
 
     return simulate(
         job.package, job.data, job.deck, job.cards, job.usb, job.pins, job.authority,
-        "official", None, lambda _message: None,
+        "official", None, lambda _message: None, printer_out=job.printer_out,
     )
 
 
