@@ -62,9 +62,12 @@ def prove_zero_one(
     c_fake = group.random_scalar()
     v_fake = group.random_scalar()
     j = 1 - m
-    b_minus_j = group.sub(b, G) if j == 1 else b
-    a_fake = group.sub(group.base_mul(v_fake), group.mul(c_fake, a))
-    b_fake = group.sub(group.mul(v_fake, public_key), group.mul(c_fake, b_minus_j))
+    # The simulated branch is a_j = v*G - c*A and b_j = v*K - c*(B - j*G). The prover knows
+    # r (A = r*G, B = r*K + m*G), so it computes the same points with fewer variable-base
+    # multiplications: a_j = (v - c*r)*G, b_j = (v - c*r)*K + c*(j - m)*G.
+    t = (v_fake - c_fake * r) % L
+    a_fake = group.base_mul(t)
+    b_fake = group.add(group.mul(t, public_key), group.base_mul(c_fake * (j - m)))
     a_real = group.base_mul(w)
     b_real = group.mul(w, public_key)
     if m == 0:

@@ -34,7 +34,7 @@ def test_bench_runs_and_counts_operations() -> None:
         assert summary[key] > 0
     for n in (2, 3):
         r = summary["per_candidates"][str(n)]
-        # encrypt: 3n+1 fixed-base, 5n+1 variable-base, 5n+1 additions/subtractions
-        assert r["encrypt_ops"] == {"base_mul": 3 * n + 1, "mul": 5 * n + 1, "add_sub": 5 * n + 1}
+        # encrypt: 4n+1 fixed-base, 3n+1 variable-base, 3n+2 additions/subtractions
+        assert r["encrypt_ops"] == {"base_mul": 4 * n + 1, "mul": 3 * n + 1, "add_sub": 3 * n + 2}
         # verify: 2n+1 fixed-base, 6n+3 variable-base, 7n+3 additions/subtractions
         assert r["verify_ops"] == {"base_mul": 2 * n + 1, "mul": 6 * n + 3, "add_sub": 7 * n + 3}
