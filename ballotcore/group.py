@@ -46,21 +46,39 @@ def base_mul(k: int) -> bytes:
     return _base_mul((k % L).to_bytes(32, "little"))
 
 
+def _checked(result: bytes, *inputs: bytes) -> bytes:
+    """Raise if an identity result came from an invalid input.
+
+    libsodium signals an invalid encoding with an error code that `rbcl` ignores, handing
+    back 32 zero bytes - the identity - and it silently ignores a set top bit. The top bit
+    is checked always (one byte); full validation runs only on an identity result, which
+    is rare (a count of 0, P - P), so the common path costs nothing.
+    """
+    for point in inputs:
+        if point[31] & 0x80:
+            raise CryptoError("arithmetic on a non-canonical group element (top bit set)")
+    if result == IDENTITY:
+        for point in inputs:
+            if point != IDENTITY and not _is_valid(point):
+                raise CryptoError("arithmetic on an invalid group element")
+    return result
+
+
 def mul(k: int, point: bytes) -> bytes:
     """k*P for a point P (the identity is allowed and yields the identity)."""
     if point == IDENTITY:
         return IDENTITY
-    return _mul((k % L).to_bytes(32, "little"), point)
+    return _checked(_mul((k % L).to_bytes(32, "little"), point), point)
 
 
 def add(p: bytes, q: bytes) -> bytes:
     """P + Q."""
-    return _add(p, q)
+    return _checked(_add(p, q), p, q)
 
 
 def sub(p: bytes, q: bytes) -> bytes:
     """P - Q."""
-    return _sub(p, q)
+    return _checked(_sub(p, q), p, q)
 
 
 def random_scalar() -> int:

@@ -90,16 +90,22 @@ def test_group_laws(a: int, b: int) -> None:
     assert group.mul(a, IDENTITY) == IDENTITY
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: rbcl ignores libsodium's error return, so group.add/sub/mul turn an invalid "
-    "encoding into the identity instead of raising",
-)
 def test_arithmetic_on_an_invalid_encoding_raises() -> None:
+    """rbcl ignores libsodium's error code (it returns the identity); group must not."""
     bad = b"\xff" * 32
     assert not rbcl.crypto_core_ristretto255_is_valid_point(bad)
-    with pytest.raises(CryptoError):
-        group.add(bad, G)
+    top_bit = bytes(G[:31]) + bytes([G[31] | 0x80])
+    for invalid in (bad, top_bit):
+        with pytest.raises(CryptoError):
+            group.add(invalid, G)
+        with pytest.raises(CryptoError):
+            group.sub(G, invalid)
+        with pytest.raises(CryptoError):
+            group.mul(5, invalid)
+    # legitimate identity results still work
+    assert group.sub(G, G) == IDENTITY
+    assert group.add(G, group.sub(IDENTITY, G)) == IDENTITY
+    assert group.mul(0, G) == IDENTITY
 
 
 @given(st.lists(nonzero_scalars, min_size=1, max_size=5), st.data())
