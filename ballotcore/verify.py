@@ -177,10 +177,8 @@ def _check_results(
         raise VerificationError("results aggregate hash does not match the aggregate")
     if results.log_head not in {e.digest() for e in bundle.events} | {head}:
         raise VerificationError("results refer to an event log that is not this bundle's")
-    if (
-        sorted(results.trustees)
-        != sorted(p.index for p in bundle.partials)[: len(results.trustees)]
-    ):
+    present = {p.index for p in bundle.partials}
+    if len(set(results.trustees)) != len(results.trustees) or not set(results.trustees) <= present:
         raise VerificationError("results name trustees whose partial decryptions are absent")
     return results
 
@@ -215,8 +213,9 @@ def _full_checks(
         )
     if results is not None:
         used = [p for p in bundle.partials if p.index in results.trustees]
+        maximum = max(dpt, len(bundle.ballots))
         counts = trustees.combine(
-            bundle.aggregate, used, village.threshold, max(dpt, len(bundle.ballots))
+            bundle.aggregate, used, village.threshold, maximum, table_for(maximum)
         )
         if counts != tuple(v for _, v in results.votes):
             raise VerificationError("decrypted counts do not match the signed results")

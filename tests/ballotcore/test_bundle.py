@@ -127,6 +127,17 @@ def test_wrong_results_fail_full_verification(public_record_parts: Any) -> None:
         verify_bundle(short.signed(), short.record)
 
 
+def test_results_must_name_trustees_whose_partials_are_present(public_record_parts: Any) -> None:
+    absent = _build(public_record_parts, trustees=(1, 3))  # trustee 3 sent no partial
+    with pytest.raises(VerificationError, match="trustees whose partial"):
+        verify_bundle(absent.signed(), absent.record)
+    twice = _build(public_record_parts, trustees=(1, 1))
+    with pytest.raises(VerificationError, match="trustees whose partial"):
+        verify_bundle(twice.signed(), twice.record)
+    reordered = _build(public_record_parts, trustees=(2, 1))  # any order of present ones
+    assert verify_bundle(reordered.signed(), reordered.record, full=True).results is not None
+
+
 def test_bundle_rejections(station: Station) -> None:
     b, rec = station.bundle, station.record
     other_key = Ed25519PrivateKey.from_private_bytes(b"\x05" * 32)
