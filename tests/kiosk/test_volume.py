@@ -1,8 +1,10 @@
 """Volume: 10,000 ballots on one kiosk (2 candidates, DPT 10,000 so 20,000 slots).
 
-Totals must be exact (decrypted by 3 trustees), and the median cast() latency of the last thousand ballots within
-20% of the first thousand's (the box must not slow down as it fills). The database is on
-tmpfs when available so the comparison measures the engine, not a shared disk's noise.
+Totals must be exact (decrypted by 3 trustees), and the median cast() latency of the last
+thousand ballots within 20% of the first thousand's (the box must not slow down as it
+fills). The database is on tmpfs when available and latency is measured as this process's
+CPU time, so the comparison measures the engine, not a shared disk or the other test
+worker competing for the same two cores (wall-clock medians moved by 50% with that load).
 """
 
 from __future__ import annotations
@@ -28,9 +30,9 @@ def test_ten_thousand_ballots(tmp_path: Path) -> None:
         e.activate_ballot(pin)
         e.select(1 if i % 3 else 2)
         e.review()
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         e.cast()
-        latencies.append(time.perf_counter() - t0)
+        latencies.append(time.process_time() - t0)
         e.confirm_cast()
     first, last = statistics.median(latencies[:1000]), statistics.median(latencies[-1000:])
     assert last <= first * 1.2, (first, last)
