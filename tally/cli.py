@@ -146,7 +146,8 @@ def verify_cmd(db_path: Path, full: bool, workers: int | None, dask_address: str
             click.echo(f"{f.severity:<7} {where} {f.subject}: {f.message}")
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
-    click.echo(f"verify{' --full' if full else ''}: {errors} error(s), {warnings} warning(s)")
+    summary = f"verify{' --full' if full else ''}: {errors} error(s), {warnings} warning(s)"
+    click.echo(summary, err=as_json)  # with --json, stdout stays one JSON document
     if errors:
         raise click.ClickException(f"{errors} verification error(s) found.")
 

@@ -69,3 +69,28 @@ def test_full_verify_processes_and_dask_give_identical_findings(loaded_db: Path,
     assert (error.village, error.station) == (victim.village, victim.station)
     assert "kiosk signature does not verify" in error.message
     assert last is not None and last[1] and last[2] == "dask"
+
+
+def test_cli_full_verify_on_a_dask_scheduler_address(loaded_db: Path) -> None:
+    """`--dask ADDRESS` connects to a running scheduler (here on loopback) by its address."""
+    import json
+
+    from click.testing import CliRunner
+    from dask.distributed import LocalCluster
+
+    from tally.cli import group
+
+    runner = CliRunner()
+    local = runner.invoke(group, ["verify", "--db", str(loaded_db), "--full", "--workers", "2",
+                                  "--json"])
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://127.0.0.1:")
+        remote = runner.invoke(group, ["verify", "--db", str(loaded_db), "--full", "--dask",
+                                       address, "--json"])
+    assert local.exit_code == remote.exit_code == 1  # the cheating kiosk is an error
+    assert json.loads(local.stdout) == json.loads(remote.stdout)
+    with TallyDB.open(loaded_db) as db:
+        last = db.last_verification()
+    assert last is not None and last[2] == "dask"
