@@ -33,7 +33,7 @@ from ballotcore import group
 from ballotcore.codec import decode_record, encode_record, expect_keys, field, hex_bytes
 from ballotcore.errors import BallotCoreError, CryptoError
 from ballotcore.hashing import hash_bytes
-from ballotcore.package import PackageError, PinKdf, derive_pin_keys, is_weak_pin
+from ballotcore.pins import PinKdf, derive_pin_keys, is_weak_pin
 from ballotcore.public_record import VillageKey
 from ballotcore.trustees import TrusteeShare, check_share
 
@@ -138,7 +138,7 @@ def parse_trustee_card(data: bytes | str) -> TrusteeCard:
         )
     except TrusteeCardError:
         raise
-    except (BallotCoreError, PackageError) as exc:
+    except BallotCoreError as exc:
         raise TrusteeCardError(f"not a valid trustee card: {exc}") from exc
 
 
