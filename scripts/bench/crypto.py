@@ -20,45 +20,20 @@ ratio survives a machine shared with other work.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import statistics
 import sys
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import click
-import rbcl
+from rawops import counting, floor_runner
 
-from ballotcore import elgamal, group, trustees
+from ballotcore import elgamal, trustees
 from ballotcore.ballot import BallotContext, EncryptedBallot, encrypt_ballot, verify_ballot
 
 OPS = ("base_mul", "mul", "add_sub")
-
-
-@contextlib.contextmanager
-def counting() -> Iterator[Counter[str]]:
-    """Count the raw rbcl calls made through ballotcore.group while inside the block."""
-    counts: Counter[str] = Counter()
-    saved = (group._base_mul, group._mul, group._add, group._sub)
-
-    def wrap(fn: Callable[[bytes, bytes], bytes], name: str) -> Callable[..., bytes]:
-        def counted(*args: bytes) -> bytes:
-            counts[name] += 1
-            return fn(*args)
-
-        return counted
-
-    group._base_mul = wrap(saved[0], "base_mul")  # type: ignore[assignment]
-    group._mul = wrap(saved[1], "mul")  # type: ignore[assignment]
-    group._add = wrap(saved[2], "add_sub")  # type: ignore[assignment]
-    group._sub = wrap(saved[3], "add_sub")  # type: ignore[assignment]
-    try:
-        yield counts
-    finally:
-        group._base_mul, group._mul, group._add, group._sub = saved
 
 
 def _time_ms(fn: Callable[[], object]) -> float:
@@ -69,26 +44,6 @@ def _time_ms(fn: Callable[[], object]) -> float:
 
 def _median_ms(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(_time_ms(fn) for _ in range(repeat))
-
-
-def floor_runner(counts: Counter[str]) -> Callable[[], None]:
-    """A function making exactly `counts` raw rbcl calls on realistic inputs."""
-    scalars = [group.scalar_bytes(group.random_scalar()) for _ in range(64)]
-    points = [group.base_mul(group.random_scalar()) for _ in range(64)]
-    base = rbcl.crypto_scalarmult_ristretto255_base_allow_scalar_zero
-    mul = rbcl.crypto_scalarmult_ristretto255_allow_scalar_zero
-    add = rbcl.crypto_core_ristretto255_add
-    n_base, n_mul, n_add = counts["base_mul"], counts["mul"], counts["add_sub"]
-
-    def run() -> None:
-        for i in range(n_base):
-            base(scalars[i & 63])
-        for i in range(n_mul):
-            mul(scalars[i & 63], points[i & 63])
-        for i in range(n_add):
-            add(points[i & 63], points[(i + 1) & 63])
-
-    return run
 
 
 def interleaved_min_ms(fns: list[Callable[[], object]], repeat: int) -> list[float]:

@@ -31,22 +31,20 @@ object:
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
-import rbcl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from ballotcore import group
+from rawops import counting, floor_runner
+
 from ballotcore.verify import verify_bundle
 from tally.db import TallyDB
 from tally.importer import import_paths
@@ -54,43 +52,11 @@ from tally.verifier import verify_database
 from tests.tally.factory import deck, make_test_election, run_station
 
 
-@contextlib.contextmanager
-def counting() -> Iterator[Counter[str]]:
-    """Count raw rbcl calls made through ballotcore.group inside the block."""
-    counts: Counter[str] = Counter()
-    saved = (group._base_mul, group._mul, group._add, group._sub)
-
-    def wrap(fn: Callable[..., bytes], name: str) -> Callable[..., bytes]:
-        def counted(*args: bytes) -> bytes:
-            counts[name] += 1
-            return fn(*args)
-
-        return counted
-
-    group._base_mul = wrap(saved[0], "base_mul")  # type: ignore[assignment]
-    group._mul = wrap(saved[1], "mul")  # type: ignore[assignment]
-    group._add = wrap(saved[2], "add_sub")  # type: ignore[assignment]
-    group._sub = wrap(saved[3], "add_sub")  # type: ignore[assignment]
-    try:
-        yield counts
-    finally:
-        group._base_mul, group._mul, group._add, group._sub = saved
-
-
 def floor_seconds(counts: Counter[str]) -> float:
     """Time `counts` raw rbcl calls on realistic inputs (one core)."""
-    scalars = [group.scalar_bytes(group.random_scalar()) for _ in range(64)]
-    points = [group.base_mul(group.random_scalar()) for _ in range(64)]
-    base = rbcl.crypto_scalarmult_ristretto255_base_allow_scalar_zero
-    mul = rbcl.crypto_scalarmult_ristretto255_allow_scalar_zero
-    add = rbcl.crypto_core_ristretto255_add
+    run = floor_runner(counts)
     t0 = time.perf_counter()
-    for i in range(counts["base_mul"]):
-        base(scalars[i & 63])
-    for i in range(counts["mul"]):
-        mul(scalars[i & 63], points[i & 63])
-    for i in range(counts["add_sub"]):
-        add(points[i & 63], points[(i + 1) & 63])
+    run()
     return time.perf_counter() - t0
 
 
