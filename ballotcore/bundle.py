@@ -179,17 +179,17 @@ class StationBundle:
             tuple(Ciphertext.from_hex(x) for x in field(body, "aggregate", list)),
             tuple(partials),
             None if results is None else SignedRecord.from_body(field(body, "results", dict)),
-            tuple(EventEntry.from_body(e) for e in field(body, "events", list) if _is_obj(e)),
+            tuple(EventEntry.from_body(_object(e, "event")) for e in field(body, "events", list)),
             field(counts, "activations", int),
             field(counts, "ballots", int),
             field(counts, "voided", int),
         )
 
 
-def _is_obj(value: object) -> bool:
+def _object(value: object, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise RecordError("an event is not an object")
-    return True
+        raise RecordError(f"an {what} is not an object")
+    return value
 
 
 def _envelope_body(signed: SignedRecord) -> dict[str, Any]:

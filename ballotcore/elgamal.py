@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ballotcore import group
+from ballotcore.codec import hex_point
+from ballotcore.errors import RecordError
 from ballotcore.group import IDENTITY, G
 
 
@@ -34,11 +36,7 @@ class Ciphertext:
     @classmethod
     def from_hex(cls, pair: object) -> Ciphertext:
         """Parse `[A_hex, B_hex]`; the identity is allowed (an empty aggregate)."""
-        from ballotcore.codec import hex_point  # local: codec imports nothing from here
-
         if not isinstance(pair, list) or len(pair) != 2:
-            from ballotcore.errors import RecordError
-
             raise RecordError("a ciphertext is a list of two points")
         return cls(hex_point(pair[0], allow_identity=True), hex_point(pair[1], allow_identity=True))
 

@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from ballotcore.codec import (
-    canonical_json,
     decode_record,
     encode_record,
     expect_keys,
     field,
     hex_bytes,
     hex_point,
+    parse_canonical_json,
 )
 from ballotcore.election import ElectionDefinition, parse_definition
 from ballotcore.errors import BallotCoreError, RecordError, SignatureError, VerificationError
@@ -158,7 +157,7 @@ def build_public_record_body(
             ],
             "kiosk_certificates": [
                 {
-                    "body": _json(c.record),
+                    "body": parse_canonical_json(c.record),
                     "label": c.label,
                     "signer": c.signer,
                     "sig": c.signature.hex(),
@@ -167,12 +166,6 @@ def build_public_record_body(
             ],
         },
     )
-
-
-def _json(data: bytes) -> Any:
-    from ballotcore.codec import parse_canonical_json
-
-    return parse_canonical_json(data)
 
 
 def parse_public_record(data: bytes, expected_authority: str | None = None) -> PublicRecord:
@@ -262,7 +255,6 @@ __all__ = [
     "PublicRecord",
     "VillageKey",
     "build_public_record_body",
-    "canonical_json",
     "open_certificate",
     "parse_public_record",
 ]

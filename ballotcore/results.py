@@ -16,7 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ballotcore.codec import decode_record, encode_record, expect_keys, field, hex_bytes
+from ballotcore.codec import (
+    canonical_json,
+    decode_record,
+    encode_record,
+    expect_keys,
+    field,
+    hex_bytes,
+)
 from ballotcore.elgamal import Ciphertext
 from ballotcore.errors import RecordError
 from ballotcore.hashing import digest32
@@ -152,8 +159,6 @@ def aggregate_hash(aggregates: Sequence[Ciphertext]) -> bytes:
 
 def decryption_context(election_id: str, village: str, station: str, kiosk_id: str) -> bytes:
     """Context bound into every trustee's partial-decryption proof for one station."""
-    from ballotcore.codec import canonical_json
-
     return canonical_json(
         {
             "election_id": election_id,

@@ -28,6 +28,7 @@ from ballotcore.ballot import verify_ballot
 from ballotcore.bundle import BALLOT_LABEL, LABEL, StationBundle
 from ballotcore.errors import SignatureError, VerificationError
 from ballotcore.eventlog import verify_chain
+from ballotcore.hashing import digest32
 from ballotcore.public_record import KioskCertificate, PublicRecord, open_certificate
 from ballotcore.results import LABEL as RESULTS_LABEL
 from ballotcore.results import (
@@ -65,8 +66,6 @@ class VerifiedBundle:
 
 def verify_bundle(data: bytes, record: PublicRecord, *, full: bool = False) -> VerifiedBundle:
     """Verify one bundle file's bytes (see module docstring)."""
-    from ballotcore.hashing import digest32
-
     envelope = SignedRecord.from_bytes(data)
     bundle = StationBundle.from_bytes(envelope.record)
     definition = record.definition

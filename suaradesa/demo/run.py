@@ -44,7 +44,7 @@ class DemoResult:
     counted_stations: int = 0
 
 
-def suaradesa(*args: str | Path, expect: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str | Path, expect: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:
     """Run a `suaradesa` command as a separate process (the tools as an official runs them)."""
     cmd = [sys.executable, "-m", "suaradesa", *map(str, args)]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -179,21 +179,21 @@ def tally_all(out: Path, election: Path, authority: str, arrivals: dict[str, lis
     log = out / "tally" / "import-log.txt"
     with log.open("w", encoding="utf-8") as fh:
         if arrivals["photos"]:
-            proc = suaradesa("tally", "import", *record_args, *arrivals["photos"])
+            proc = run_cli("tally", "import", *record_args, *arrivals["photos"])
             fh.write(proc.stdout)
             say("    photo:   " + proc.stdout.strip().splitlines()[-1])
-        proc = suaradesa("tally", "import", *record_args, *arrivals["bundles"])
+        proc = run_cli("tally", "import", *record_args, *arrivals["bundles"])
         fh.write(proc.stdout)
         say("    bundles: " + proc.stdout.strip().splitlines()[-1])
         if arrivals["tampered"]:
-            proc = suaradesa("tally", "import", *record_args, *arrivals["tampered"], expect=(1,))
+            proc = run_cli("tally", "import", *record_args, *arrivals["tampered"], expect=(1,))
             fh.write(proc.stdout + proc.stderr)
             say("    tampered bundle rejected: " + _first_reason(proc.stdout + proc.stderr))
-    proc = suaradesa("tally", "verify", "--db", db, "--full", "--workers", str(workers), "--json")
+    proc = run_cli("tally", "verify", "--db", db, "--full", "--workers", str(workers), "--json")
     (out / "tally" / "verify.json").write_text(proc.stdout, encoding="utf-8")
     for fmt in ("json", "csv", "html", "pdf"):
-        suaradesa("tally", "results", "--db", db, "--format", fmt, "--out", out / "tally" / f"results.{fmt}")
-    suaradesa("tally", "publish", "--db", db, "--out", out / "bulletin")
+        run_cli("tally", "results", "--db", db, "--format", fmt, "--out", out / "tally" / f"results.{fmt}")
+    run_cli("tally", "publish", "--db", db, "--out", out / "bulletin")
     report: dict[str, Any] = json.loads((out / "tally" / "results.json").read_text(encoding="utf-8"))
     return report
 

@@ -57,3 +57,11 @@ def test_help_does_not_import_kivy() -> None:
 def test_unknown_command_is_a_usage_error() -> None:
     result = CliRunner().invoke(cli, ["no-such-command"])
     assert result.exit_code == 2
+
+
+def test_kiosk_group_offers_the_touchscreen_and_the_headless_day() -> None:
+    result = CliRunner().invoke(cli, ["kiosk", "run", "--help"])
+    assert result.exit_code == 0, result.output
+    for option in ("--package", "--data", "--simulate-hardware", "--usb", "--windowed"):
+        assert option in result.output
+    assert CliRunner().invoke(cli, ["kiosk", "simulate", "--help"]).exit_code == 0
