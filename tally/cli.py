@@ -55,13 +55,23 @@ def group() -> None:
 @click.option("--authority", metavar="KEYID",
               help="The authority key id published by the regency (checked against the record).")
 @click.option("--quiet", is_flag=True, help="Print only the summary line.")
+@click.option("--defer-proofs", is_flag=True,
+              help="Run only the quick checks now; such stations are not counted until "
+                   "'tally verify --full' has checked every proof.")
+@click.option("--workers", type=click.IntRange(1, 512), default=None,
+              help="Local worker processes for the proof checks (default: one per CPU).")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Check proofs on a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def import_cmd(db_path: Path, record: Path | None, authority: str | None, quiet: bool,
+               defer_proofs: bool, workers: int | None, dask_address: str | None,
                paths: tuple[Path, ...]) -> None:
     """Import station bundles (.sdbundle), folders of them, and photos of results QR codes.
 
-    The import is one transaction. Rejected files are listed with their reason and never
-    change the database; the command then exits with status 1.
+    Every bundle is verified in full (every ballot proof, the aggregate, every partial
+    decryption, the counts against the event log) before it counts. The import is one
+    transaction; every input is recorded as an incident. Rejected files are listed with
+    their reason and change nothing else; the command then exits with status 1.
     """
     from tally.importer import import_paths
     from tally.progress import progress
@@ -71,7 +81,14 @@ def import_cmd(db_path: Path, record: Path | None, authority: str | None, quiet:
             click.echo(f"note: authority key id not given; the record is signed by {db.authority}"
                        " - compare it with the published fingerprint", err=True)
         with progress("importing") as tick:
-            report = import_paths(db, list(paths), on_file=lambda _p: tick.advance())
+            try:
+                report = import_paths(
+                    db, list(paths), on_file=lambda _p: tick.advance(),
+                    defer_proofs=defer_proofs, workers=workers or os.cpu_count() or 1,
+                    dask=dask_address,
+                )
+            except OSError as exc:
+                raise click.ClickException(f"Verification engine failed: {exc}.") from exc
     for o in report.outcomes:
         if not quiet or o.status == "rejected":
             where = f" [{o.station}]" if o.station else ""

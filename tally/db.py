@@ -1,22 +1,33 @@
 """The tally database: one SQLite file per district tally, holding only public data.
 
 The database is created against one public election record (`election.json`), stored
-in it on first use; every later import is checked against that record. It holds:
+in it on first use; every later input is checked against that record. It holds:
 
     election       the public record as published (one row) and its authority key id
-    bundles        every accepted station bundle, byte for byte, with what the tally needs
-                   (station, event-log digests, the signed results record, counts, findings)
-                   and its state: active, superseded (an older export replaced by a newer
-                   one from the same kiosk) or set_aside (the losing side of a resolved
-                   conflict)
-    qr_results     signed results records read from photos of printed results QR codes
-    resolutions    each conflict an official resolved: who, why, which bundle was kept
-    imports        one row per import that changed something
+    bundles        every held station bundle, byte for byte, with the facts verification
+                   derived from it (`tally.lineage.BundleFacts`), its signed results
+                   envelope, and whether its proofs were checked (verified, deferred,
+                   failed). Which bundle counts is *not* stored: `tally.lineage` derives it
+                   from the held bundles and the resolutions every time
+    qr_results     signed results envelopes read from photos of printed results QR codes
+    resolutions    each conflict an official resolved: who, why, when, which bundle was
+                   kept and which were set aside
+    incidents      every delivery (accepted, duplicate, superseding, conflict,
+                   provisional, unverified, rejected) and every proof check that changed a
+                   bundle's state: time, file name (escaped, bounded), file SHA-256, size,
+                   outcome, cause, reason, station
+    imports        one row per import that stored something
     verifications  one row per `tally verify` run and its findings
 
+Trust: nothing here is believed because it is stored. Reports verify every counted
+results envelope's kiosk signature against the public record when they are made, and
+`tally verify` derives every stored fact again from the bundle bytes and reports each
+difference as an error (docs/TALLY.md, "What counts").
+
 Plain `sqlite3` (not SQLCipher): nothing here is secret. Writes happen only inside
-`transaction()`, one per import, so a failed or fully rejected import leaves the file
-byte for byte as it was. The rollback journal (not WAL) keeps the database a single file.
+`transaction()`, one per import; a fully rejected import adds incident rows only. The
+schema is a list of named migrations (`MIGRATIONS`), as in the kiosk's store. The
+rollback journal (not WAL) keeps the database a single file.
 """
 
 from __future__ import annotations
@@ -32,98 +43,142 @@ from ballotcore.errors import BallotCoreError
 from ballotcore.public_record import PublicRecord, parse_public_record
 from ballotcore.signing import key_id
 from tally.errors import DatabaseError
+from tally.lineage import BundleFacts
 
-SCHEMA_VERSION = "tally-1"
 MAX_RECORD_BYTES = 64 * 1024 * 1024
+#: Longest stored text taken from an input (file names, reasons): bounded, escaped.
+MAX_LABEL = 240
 
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE election (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    election_id TEXT NOT NULL,
-    authority TEXT NOT NULL,
-    record_digest TEXT NOT NULL,
-    record BLOB NOT NULL
-);
-CREATE TABLE imports (
-    no INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    accepted INTEGER NOT NULL
-);
-CREATE TABLE bundles (
-    digest TEXT PRIMARY KEY,
-    village TEXT NOT NULL,
-    station TEXT NOT NULL,
-    kiosk_id TEXT NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('active', 'superseded', 'set_aside')),
-    events TEXT NOT NULL,
-    results BLOB,
-    ballots INTEGER NOT NULL,
-    activations INTEGER NOT NULL,
-    voided INTEGER NOT NULL,
-    findings TEXT NOT NULL,
-    source TEXT NOT NULL,
-    import_no INTEGER NOT NULL REFERENCES imports(no),
-    data BLOB NOT NULL
-);
-CREATE INDEX bundles_station ON bundles (village, station);
-CREATE TABLE qr_results (
-    digest TEXT PRIMARY KEY,
-    village TEXT NOT NULL,
-    station TEXT NOT NULL,
-    kiosk_id TEXT NOT NULL,
-    results BLOB NOT NULL,
-    envelope BLOB NOT NULL,
-    source TEXT NOT NULL,
-    import_no INTEGER NOT NULL REFERENCES imports(no)
-);
-CREATE TABLE resolutions (
-    id INTEGER PRIMARY KEY,
-    village TEXT NOT NULL,
-    station TEXT NOT NULL,
-    kept TEXT NOT NULL,
-    official TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    at TEXT NOT NULL
-);
-CREATE TABLE verifications (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    full INTEGER NOT NULL,
-    engine TEXT NOT NULL,
-    findings TEXT NOT NULL
-);
-"""
+#: Named migrations, applied in order, each in one transaction (as in the kiosk's store).
+#: Never edit one that has shipped: add a new one.
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "0001_initial",
+        """
+        CREATE TABLE migrations (name TEXT PRIMARY KEY) WITHOUT ROWID;
+        CREATE TABLE election (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            election_id TEXT NOT NULL,
+            authority TEXT NOT NULL,
+            record_digest TEXT NOT NULL,
+            record BLOB NOT NULL
+        );
+        CREATE TABLE imports (
+            no INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            accepted INTEGER NOT NULL
+        );
+        CREATE TABLE bundles (
+            digest TEXT PRIMARY KEY,
+            village TEXT NOT NULL,
+            station TEXT NOT NULL,
+            kiosk_id TEXT NOT NULL,
+            facts TEXT NOT NULL,
+            results BLOB,
+            proofs TEXT NOT NULL CHECK (proofs IN ('verified', 'deferred', 'failed')),
+            proof_error TEXT NOT NULL,
+            source TEXT NOT NULL,
+            import_no INTEGER NOT NULL REFERENCES imports(no),
+            data BLOB NOT NULL
+        );
+        CREATE INDEX bundles_station ON bundles (village, station);
+        CREATE TABLE qr_results (
+            digest TEXT PRIMARY KEY,
+            village TEXT NOT NULL,
+            station TEXT NOT NULL,
+            kiosk_id TEXT NOT NULL,
+            envelope BLOB NOT NULL,
+            source TEXT NOT NULL,
+            import_no INTEGER NOT NULL REFERENCES imports(no)
+        );
+        CREATE TABLE resolutions (
+            id INTEGER PRIMARY KEY,
+            village TEXT NOT NULL,
+            station TEXT NOT NULL,
+            kept TEXT NOT NULL,
+            set_aside TEXT NOT NULL,
+            official TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE TABLE incidents (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            source TEXT NOT NULL,
+            file_digest TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            outcome TEXT NOT NULL,
+            cause TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            village TEXT NOT NULL,
+            station TEXT NOT NULL,
+            bundle TEXT NOT NULL
+        );
+        CREATE TABLE verifications (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            full INTEGER NOT NULL,
+            engine TEXT NOT NULL,
+            findings TEXT NOT NULL
+        );
+        """,
+    ),
+)
+
+#: Outcomes an incident may record (docs/TALLY.md).
+OUTCOMES = ("accepted", "duplicate", "superseding", "conflict", "provisional", "unverified",
+            "rejected", "verified")
+
+
+def safe_label(text: str, limit: int = MAX_LABEL) -> str:
+    """`text` with every unprintable character escaped and at most `limit` characters.
+
+    File names on a USB stick are hostile: control characters, bidi overrides, invalid
+    UTF-8 (surrogate escapes) and megabyte-long names are stored escaped and cut.
+    """
+    out: list[str] = []
+    for ch in text:
+        code = ord(ch)
+        if ch.isprintable() and not 0xD800 <= code <= 0xDFFF and ch != "\\":
+            out.append(ch)
+        else:
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        if sum(len(x) for x in out) > limit:
+            return "".join(out)[: limit - 1] + "\u2026"
+    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
 class BundleRow:
-    """One accepted bundle as the tally keeps it (without its bytes)."""
+    """One held bundle as the tally keeps it (without its bytes).
+
+    `facts` is what verification derived from the bytes; `proofs` says whether every
+    proof was checked (`verified`), postponed (`deferred`, `--defer-proofs`) or found
+    wrong by `tally verify --full` (`failed`, with `proof_error`).
+    """
 
     digest: str
     village: str
     station: str
     kiosk_id: str
-    state: str
-    events: tuple[str, ...]
-    results: bytes | None  # the signed results record's inner bytes
-    ballots: int
-    activations: int
-    voided: int
-    findings: tuple[str, ...]
+    facts: BundleFacts
+    proofs: str
+    proof_error: str
+    source: str
     import_no: int
 
 
 @dataclass(frozen=True, slots=True)
 class QrRow:
-    """A results record read from a photographed results QR code."""
+    """A signed results envelope read from a photographed results QR code."""
 
     digest: str
     village: str
     station: str
     kiosk_id: str
-    results: bytes
     envelope: bytes
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +186,36 @@ class Resolution:
     village: str
     station: str
     kept: str
+    set_aside: tuple[str, ...]
     official: str
     reason: str
     at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """One delivery (or verification event) and what became of it."""
+
+    id: int
+    at: str
+    kind: str  # bundle | qr | file | verify
+    source: str
+    file_digest: str
+    size: int
+    outcome: str
+    cause: str
+    reason: str
+    village: str
+    station: str
+    bundle: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id, "at": self.at, "kind": self.kind, "source": self.source,
+            "file_sha256": self.file_digest, "size": self.size, "outcome": self.outcome,
+            "cause": self.cause, "reason": self.reason, "village": self.village,
+            "station": self.station, "bundle": self.bundle,
+        }
 
 
 class TallyDB:
@@ -167,21 +249,17 @@ class TallyDB:
             record = _parse_record(record_bytes, authority)
             conn = _connect(path)
             try:
-                conn.execute("BEGIN IMMEDIATE")
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
-                conn.execute(
-                    "INSERT INTO election VALUES (1, ?, ?, ?, ?)",
-                    (
-                        record.definition.election_id,
-                        key_id(record.authority_key),
-                        record.digest().hex(),
-                        record_bytes,
-                    ),
-                )
-                conn.execute("COMMIT")
+                _migrate(conn, path)
+                with _txn(conn):
+                    conn.execute(
+                        "INSERT INTO election VALUES (1, ?, ?, ?, ?)",
+                        (
+                            record.definition.election_id,
+                            key_id(record.authority_key),
+                            record.digest().hex(),
+                            record_bytes,
+                        ),
+                    )
             except BaseException:
                 conn.close()
                 path.unlink(missing_ok=True)
@@ -189,16 +267,16 @@ class TallyDB:
             return cls(conn, record, path)
         conn = _connect(path)
         try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        except sqlite3.DatabaseError as exc:
+            _migrate(conn, path)
+            row = conn.execute("SELECT record, authority FROM election WHERE id = 1").fetchone()
+            if row is None:
+                raise DatabaseError(f"{path} holds no election record")
+        except (sqlite3.DatabaseError, DatabaseError) as exc:
             conn.close()
+            if isinstance(exc, DatabaseError):
+                raise
             raise DatabaseError(f"{path} is not a SuaraDesa tally database") from exc
-        if row is None or row[0] != SCHEMA_VERSION:
-            conn.close()
-            raise DatabaseError(f"{path} has an unknown schema {row[0] if row else None!r}")
-        stored, stored_authority = conn.execute(
-            "SELECT record, authority FROM election WHERE id = 1"
-        ).fetchone()
+        stored, stored_authority = bytes(row[0]), str(row[1])
         if authority is not None and authority != stored_authority:
             conn.close()
             raise DatabaseError(
@@ -209,7 +287,11 @@ class TallyDB:
             raise DatabaseError(
                 "this database was created for a different public election record"
             )
-        record = _parse_record(stored, stored_authority)
+        try:
+            record = _parse_record(stored, stored_authority)
+        except DatabaseError:
+            conn.close()
+            raise
         return cls(conn, record, path)
 
     def close(self) -> None:
@@ -224,13 +306,8 @@ class TallyDB:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of it is committed, or none of it."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with _txn(self.conn):
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
 
     # ------------------------------------------------------------------ reading
 
@@ -238,23 +315,25 @@ class TallyDB:
     def authority(self) -> str:
         return str(self.conn.execute("SELECT authority FROM election").fetchone()[0])
 
-    def bundles(self, states: tuple[str, ...] = ("active", "superseded", "set_aside")) -> list[
-        BundleRow
-    ]:
-        marks = ",".join("?" * len(states))
+    def bundles(self) -> list[BundleRow]:
+        """Every held bundle (every proof state), by station and digest."""
         rows = self.conn.execute(
-            "SELECT digest, village, station, kiosk_id, state, events, results, ballots,"
-            " activations, voided, findings, import_no FROM bundles"
-            f" WHERE state IN ({marks}) ORDER BY village, station, digest",
-            states,
+            "SELECT digest, village, station, kiosk_id, facts, results, proofs, proof_error,"
+            " source, import_no FROM bundles ORDER BY village, station, digest"
         ).fetchall()
-        return [
-            BundleRow(
-                r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5])), r[6], r[7], r[8], r[9],
-                tuple(json.loads(r[10])), r[11],
-            )
-            for r in rows
-        ]
+        out = []
+        for r in rows:
+            try:
+                facts = BundleFacts.from_json(
+                    r[0], r[1], r[2], r[3], r[4], None if r[5] is None else bytes(r[5])
+                )
+            except (ValueError, TypeError, KeyError) as exc:
+                raise DatabaseError(
+                    f"bundle {str(r[0])[:16]}: the stored facts are unreadable ({exc}); "
+                    "the database was edited"
+                ) from exc
+            out.append(BundleRow(r[0], r[1], r[2], r[3], facts, r[6], r[7], r[8], r[9]))
+        return out
 
     def bundle_data(self, digest: str) -> bytes:
         row = self.conn.execute("SELECT data FROM bundles WHERE digest = ?", (digest,)).fetchone()
@@ -264,16 +343,26 @@ class TallyDB:
 
     def qr_results(self) -> list[QrRow]:
         rows = self.conn.execute(
-            "SELECT digest, village, station, kiosk_id, results, envelope FROM qr_results"
+            "SELECT digest, village, station, kiosk_id, envelope, source FROM qr_results"
             " ORDER BY village, station, digest"
         ).fetchall()
-        return [QrRow(r[0], r[1], r[2], r[3], bytes(r[4]), bytes(r[5])) for r in rows]
+        return [QrRow(r[0], r[1], r[2], r[3], bytes(r[4]), r[5]) for r in rows]
 
     def resolutions(self) -> list[Resolution]:
         rows = self.conn.execute(
-            "SELECT village, station, kept, official, reason, at FROM resolutions ORDER BY id"
+            "SELECT village, station, kept, set_aside, official, reason, at FROM resolutions"
+            " ORDER BY id"
         ).fetchall()
-        return [Resolution(*r) for r in rows]
+        return [
+            Resolution(r[0], r[1], r[2], tuple(json.loads(r[3])), r[4], r[5], r[6]) for r in rows
+        ]
+
+    def incidents(self) -> list[Incident]:
+        rows = self.conn.execute(
+            "SELECT id, at, kind, source, file_digest, size, outcome, cause, reason, village,"
+            " station, bundle FROM incidents ORDER BY id"
+        ).fetchall()
+        return [Incident(*r) for r in rows]
 
     def last_verification(self) -> tuple[str, bool, str, list[dict[str, str]]] | None:
         row = self.conn.execute(
@@ -286,6 +375,67 @@ class TallyDB:
     def next_import_no(self) -> int:
         row = self.conn.execute("SELECT COALESCE(MAX(no), 0) + 1 FROM imports").fetchone()
         return int(row[0])
+
+    # ------------------------------------------------------------------ writing
+    # (inside `transaction()`)
+
+    def add_bundle(self, facts: BundleFacts, proofs: str, source: str, import_no: int,
+                   data: bytes) -> None:
+        self.conn.execute(
+            "INSERT INTO bundles VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (facts.digest, facts.village, facts.station, facts.kiosk_id, facts.to_json(),
+             facts.results, proofs, "", safe_label(source), import_no, data),
+        )
+
+    def set_proofs(self, digest: str, proofs: str, error: str = "") -> None:
+        self.conn.execute("UPDATE bundles SET proofs = ?, proof_error = ? WHERE digest = ?",
+                          (proofs, safe_label(error, 1000), digest))
+
+    def add_incident(
+        self, at: str, kind: str, source: str, outcome: str, reason: str, *,
+        file_digest: str = "", size: int = 0, cause: str = "", village: str = "",
+        station: str = "", bundle: str = "",
+    ) -> None:
+        assert outcome in OUTCOMES, outcome
+        self.conn.execute(
+            "INSERT INTO incidents (at, kind, source, file_digest, size, outcome, cause, reason,"
+            " village, station, bundle) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (at, kind, safe_label(source), file_digest, size, outcome, cause,
+             safe_label(reason, 1000), safe_label(village, 64), safe_label(station, 64), bundle),
+        )
+
+
+@contextmanager
+def _txn(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Apply the named migrations this database lacks; refuse an unknown schema."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    known = [name for name, _ in MIGRATIONS]
+    if tables and "migrations" not in tables:
+        raise DatabaseError(
+            f"{path} has a schema from an earlier SuaraDesa version (or is not a tally "
+            "database); create a new database and import the bundles again"
+        )
+    applied = (
+        [str(r[0]) for r in conn.execute("SELECT name FROM migrations ORDER BY name")]
+        if tables else []
+    )
+    if applied != known[: len(applied)]:
+        raise DatabaseError(f"{path} has migrations this software does not know ({applied})")
+    for name, sql in MIGRATIONS[len(applied):]:
+        with _txn(conn):
+            for statement in filter(str.strip, sql.split(";")):
+                conn.execute(statement)
+            conn.execute("INSERT INTO migrations (name) VALUES (?)", (name,))
 
 
 def _connect(path: Path) -> sqlite3.Connection:

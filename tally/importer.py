@@ -1,48 +1,45 @@
-"""`tally import`: verify station bundles and results QR photos, and record them.
+"""`tally import`: verify station bundles and results QR photos, and record every delivery.
 
-Every input is verified first, in memory: bundles only through
-`ballotcore.verify.verify_bundle(data, record)`, QR photos through `tally.qr`. Then the
-accepted ones are written in a single transaction; if nothing is accepted nothing is
-written, so a rejected file leaves the database byte for byte unchanged.
+Every bundle is verified **in full** by default (`ballotcore.verify.verify_bundle(...,
+full=True)`: every ballot's signature and proofs, the aggregate recomputed, every
+partial-decryption proof, the combination equal to the signed results, the counts
+reconciled with the event log), across local processes (`workers`) or a Dask cluster
+(`tally.engine`). With `defer_proofs=True` only the quick checks run; such a bundle is held
+as "not yet verified" and counts only after `tally verify --full` has checked its proofs.
 
-Decisions per bundle, against what the database (and this import) already holds for the
-same station:
+Decisions per verified bundle, against what the database (and this import) holds for the
+same station (`tally.lineage`):
 
 - the same bytes again: a duplicate, counted once;
 - a test-mode bundle: rejected, a test count never enters an official tally;
-- from the same kiosk, its event log a strict prefix of one already held: an older
-  export, rejected as a replay;
-- from the same kiosk, an active bundle's event log a strict prefix of its own: a newer
-  export, which supersedes the older one;
-- otherwise, if another bundle is active for the station: a conflict, both held and
-  neither counted until an official runs `tally resolve`.
+- an older export of a bundle already held (the held one extends it): rejected as a replay;
+- a pure extension of a held bundle (same ballots, counts and aggregate; only events,
+  partial decryptions and results added): superseding;
+- any other second bundle for the station: a conflict, held and not counted until
+  `tally resolve`.
+
+Every input, whatever becomes of it, is recorded as an incident (time, file name escaped
+and bounded, file SHA-256, size, outcome, cause, reason, the station it names). The whole
+import is one transaction; a rejected input changes nothing but the incident record.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from ballotcore.errors import BallotCoreError
-from ballotcore.verify import VerifiedBundle, verify_bundle
 from tally import qr
 from tally.db import TallyDB
+from tally.engine import MALFORMED, Checked, check_stream
 from tally.errors import RejectedInput
 from tally.files import Kind, discover, read_input
+from tally.lineage import BundleFacts, extends, station_lineage
 
-#: Exceptions that malformed input can raise inside record parsing besides BallotCoreError.
-MALFORMED = (
-    ValueError,
-    TypeError,
-    KeyError,
-    IndexError,
-    AttributeError,
-    RecursionError,
-    OverflowError,
-)
+__all__ = ["MALFORMED", "ImportReport", "Outcome", "import_paths", "utc_now"]
 
 
 def utc_now() -> str:
@@ -73,34 +70,34 @@ class ImportReport:
 
 
 @dataclass(slots=True)
-class _Held:
-    digest: str
-    kiosk_id: str
-    events: tuple[str, ...]
-    state: str
-    new: bool = False
+class _Run:
+    """State of one import while it decides, inside its transaction."""
 
+    db: TallyDB
+    at: str
+    report: ImportReport
+    held: dict[tuple[str, str], list[BundleFacts]]
+    all_digests: set[str]
+    resolutions: dict[tuple[str, str], list[tuple[str, tuple[str, ...]]]]
+    import_no: int | None = None
+    stored: int = 0
 
-@dataclass(slots=True)
-class _Plan:
-    """Rows to write, collected while deciding."""
+    def number(self) -> int:
+        """This import's number, creating its `imports` row on first use."""
+        if self.import_no is None:
+            self.import_no = self.db.next_import_no()
+            self.db.conn.execute("INSERT INTO imports VALUES (?, ?, 0)", (self.import_no, self.at))
+        return self.import_no
 
-    bundles: list[tuple[VerifiedBundle, str, bytes]] = field(default_factory=list)
-    state_changes: dict[str, str] = field(default_factory=dict)
-    qrs: list[tuple[qr.QrResult, str]] = field(default_factory=list)
-
-
-def check_bundle(data: bytes, db: TallyDB) -> VerifiedBundle:
-    """Verify one bundle against the database's public record; `RejectedInput` if bad."""
-    try:
-        verified = verify_bundle(data, db.record, full=False)
-    except BallotCoreError as exc:
-        raise RejectedInput(str(exc)) from exc
-    except MALFORMED as exc:
-        raise RejectedInput(f"bundle is malformed ({type(exc).__name__})") from exc
-    if verified.bundle.mode != "official":
-        raise RejectedInput("test-mode bundle: a test count is never part of an official tally")
-    return verified
+    def record(self, outcome: Outcome, kind: str, *, data: bytes | None = None, cause: str = "",
+               where: tuple[str, str] = ("", ""), bundle: str = "") -> None:
+        self.report.outcomes.append(outcome)
+        self.db.add_incident(
+            self.at, kind, Path(outcome.source).name, outcome.status, outcome.message,
+            file_digest="" if data is None else hashlib.sha256(data).hexdigest(),
+            size=0 if data is None else len(data), cause=cause, village=where[0],
+            station=where[1], bundle=bundle,
+        )
 
 
 def import_paths(
@@ -109,168 +106,143 @@ def import_paths(
     *,
     clock: Callable[[], str] = utc_now,
     on_file: Callable[[Path], None] | None = None,
+    defer_proofs: bool = False,
+    workers: int = 1,
+    dask: Any = None,
 ) -> ImportReport:
     """Import bundles, folders and QR photos (see module docstring)."""
     report = ImportReport()
     files, refused = discover(paths)
-    for r in refused:
-        report.outcomes.append(Outcome(str(r.path), "rejected", r.reason))
-    held: dict[tuple[str, str], list[_Held]] = {}
+    held: dict[tuple[str, str], list[BundleFacts]] = {}
+    all_digests: set[str] = set()
     for row in db.bundles():
-        held.setdefault((row.village, row.station), []).append(
-            _Held(row.digest, row.kiosk_id, row.events, row.state)
-        )
-    known_qr = {row.digest for row in db.qr_results()}
-    plan = _Plan()
-    qr_texts: list[tuple[str, str]] = []  # (text, source)
-    for path in files:
-        if on_file is not None:
-            on_file(path)
-        try:
-            item = read_input(path)
-            if item.kind is Kind.BUNDLE:
-                report.outcomes.append(_decide_bundle(db, item.data, str(path), held, plan))
-            else:
-                qr_texts.extend((text, str(path)) for text in qr.read_qr_texts(item.data))
-        except RejectedInput as exc:
-            report.outcomes.append(Outcome(str(path), "rejected", exc.reason))
-    report.outcomes.extend(_decide_qrs(db, qr_texts, known_qr, plan))
-    if plan.bundles or plan.qrs:
-        _write(db, plan, clock())
-        report.written = True
+        all_digests.add(row.digest)
+        if row.proofs != "failed":
+            held.setdefault((row.village, row.station), []).append(row.facts)
+    resolutions: dict[tuple[str, str], list[tuple[str, tuple[str, ...]]]] = {}
+    for res in db.resolutions():
+        resolutions.setdefault((res.village, res.station), []).append((res.kept, res.set_aside))
+    with db.transaction():
+        run = _Run(db, clock(), report, held, all_digests, resolutions)
+        for r in refused:
+            run.record(Outcome(str(r.path), "rejected", r.reason), "file", cause="file")
+        images: list[tuple[Path, bytes]] = []
+        in_flight: dict[str, bytes] = {}
+
+        def bundles() -> Iterator[tuple[str, bytes]]:
+            for path in files:
+                if on_file is not None:
+                    on_file(path)
+                try:
+                    item = read_input(path)
+                except RejectedInput as exc:
+                    run.record(Outcome(str(path), "rejected", exc.reason), "file", cause="file")
+                    continue
+                if item.kind is Kind.BUNDLE:
+                    in_flight[str(path)] = item.data
+                    yield str(path), item.data
+                else:
+                    images.append((path, item.data))
+
+        for checked in check_stream(db.record, db.authority, bundles(), full=not defer_proofs,
+                                    workers=workers, dask=dask):
+            _decide_bundle(run, checked, in_flight.pop(checked.key), defer_proofs)
+        _decide_qrs(run, images)
+        if run.import_no is not None:
+            db.conn.execute("UPDATE imports SET accepted = ? WHERE no = ?",
+                            (run.stored, run.import_no))
+            report.written = True
     return report
 
 
-def _decide_bundle(
-    db: TallyDB,
-    data: bytes,
-    source: str,
-    held: dict[tuple[str, str], list[_Held]],
-    plan: _Plan,
-) -> Outcome:
-    verified = check_bundle(data, db)
-    bundle = verified.bundle
-    where = f"{bundle.village}/{bundle.station}"
-    digest = verified.digest.hex()
-    events = tuple(e.digest().hex() for e in bundle.events)
-    others = held.setdefault((bundle.village, bundle.station), [])
-    for other in others:
-        if other.digest == digest:
-            return Outcome(source, "duplicate", "already imported; counted once", where)
-    same_kiosk = [o for o in others if o.kiosk_id == bundle.kiosk_id]
-    for other in same_kiosk:
-        if _strict_prefix(events, other.events):
-            raise RejectedInput(
-                f"replay of an older export: kiosk {bundle.kiosk_id} already delivered a "
-                f"newer export for {where}"
-            )
-    superseded = [
-        o for o in same_kiosk if o.state == "active" and _strict_prefix(o.events, events)
-    ]
-    for other in superseded:
-        other.state = "superseded"
-        if other.new:
-            plan.bundles = [b for b in plan.bundles if b[0].digest.hex() != other.digest]
-            others.remove(other)
-        else:
-            plan.state_changes[other.digest] = "superseded"
-    others.append(_Held(digest, bundle.kiosk_id, events, "active", new=True))
-    plan.bundles.append((verified, source, data))
-    active = [o for o in others if o.state == "active"]
-    if len(active) > 1:
-        return Outcome(
-            source,
-            "conflict",
-            f"{len(active)} different bundles for {where}: held, not counted until resolved",
-            where,
-        )
-    if superseded:
-        return Outcome(source, "superseding", "newer export replaces the older one", where)
-    note = "" if bundle.results is not None else " (no decrypted results in it)"
-    return Outcome(source, "accepted", f"verified{note}", where)
+def _decide_bundle(run: _Run, checked: Checked, data: bytes, deferred: bool) -> None:
+    source = checked.key
+    if checked.facts is None:
+        assert checked.error is not None
+        run.record(Outcome(source, "rejected", checked.error), "bundle", data=data,
+                   cause=checked.cause, where=checked.claimed)
+        return
+    facts = checked.facts
+    key = (facts.village, facts.station)
+    where = f"{facts.village}/{facts.station}"
+
+    def record(status: str, message: str, cause: str = "") -> None:
+        run.record(Outcome(source, status, message, where), "bundle", data=data, cause=cause,
+                   where=key, bundle=facts.digest)
+
+    if facts.mode != "official":
+        record("rejected", "test-mode bundle: a test count is never part of an official tally",
+               "test-mode")
+        return
+    if facts.digest in run.all_digests:
+        record("duplicate", "already imported; counted once")
+        return
+    others = run.held.setdefault(key, [])
+    if any(extends(o, facts) for o in others):
+        record("rejected", f"replay of an older export: kiosk {facts.kiosk_id} already "
+               f"delivered a newer export for {where}", "replay")
+        return
+    supersedes = any(extends(facts, o) for o in others)
+    others.append(facts)
+    run.all_digests.add(facts.digest)
+    run.db.add_bundle(facts, "deferred" if deferred else "verified", source, run.number(), data)
+    run.stored += 1
+    lineage = station_lineage(others, run.resolutions.get(key, []))
+    later = " (proofs not yet verified: not counted until tally verify --full)" if deferred else ""
+    if any(b.digest == facts.digest for b in lineage.conflict):
+        record("conflict", f"{len(lineage.conflict)} different bundles for {where}: held, "
+               "not counted until resolved")
+    elif supersedes:
+        record("superseding", f"newer export replaces the older one{later}")
+    else:
+        note = "" if facts.results is not None else " (no decrypted results in it)"
+        record("accepted", f"verified{note}{later}" if not deferred else f"quick checks passed"
+               f"{note}{later}")
 
 
-def _strict_prefix(shorter: tuple[str, ...], longer: tuple[str, ...]) -> bool:
-    return len(shorter) < len(longer) and longer[: len(shorter)] == shorter
-
-
-def _decide_qrs(
-    db: TallyDB, texts: list[tuple[str, str]], known: set[str], plan: _Plan
-) -> list[Outcome]:
+def _decide_qrs(run: _Run, images: list[tuple[Path, bytes]]) -> None:
     """Group QR texts of all photos by payload id, join, verify, and decide each."""
-    outcomes: list[Outcome] = []
+    known = {row.digest for row in run.db.qr_results()}
     parts: dict[str, list[str]] = {}
     sources: dict[str, list[str]] = {}
-    for text, source in texts:
+    for path, data in images:
         try:
-            (pid,) = qr.group_parts([text])
+            texts = qr.read_qr_texts(data)
         except RejectedInput as exc:
-            outcomes.append(Outcome(source, "rejected", exc.reason))
+            run.record(Outcome(str(path), "rejected", exc.reason), "qr", data=data, cause="qr")
             continue
-        if text not in parts.setdefault(pid, []):
-            parts[pid].append(text)
-        if source not in sources.setdefault(pid, []):
-            sources[pid].append(source)
+        for text in texts:
+            try:
+                (pid,) = qr.group_parts([text])
+            except RejectedInput as exc:
+                run.record(Outcome(str(path), "rejected", exc.reason), "qr", data=data,
+                           cause="qr")
+                continue
+            if text not in parts.setdefault(pid, []):
+                parts[pid].append(text)
+            if str(path) not in sources.setdefault(pid, []):
+                sources[pid].append(str(path))
     for pid, group in sorted(parts.items()):
-        source = " + ".join(sources[pid])
+        source = " + ".join(Path(s).name for s in sources[pid])
         try:
-            result = qr.verify_results_qr(qr.join_group(group), db.record)
+            result = qr.verify_results_qr(qr.join_group(group), run.db.record)
         except RejectedInput as exc:
-            outcomes.append(Outcome(source, "rejected", exc.reason))
+            run.record(Outcome(source, "rejected", exc.reason), "qr", cause="qr")
             continue
-        where = f"{result.results.village}/{result.results.station}"
+        r = result.results
+        where = (r.village, r.station)
+        label = f"{r.village}/{r.station}"
         if result.digest in known:
-            outcomes.append(Outcome(source, "duplicate", "results QR already imported", where))
+            run.record(Outcome(source, "duplicate", "results QR already imported", label), "qr",
+                       where=where)
             continue
         known.add(result.digest)
-        plan.qrs.append((result, source))
-        outcomes.append(
-            Outcome(source, "provisional", "results QR verified (provisional until bundle)", where)
+        run.db.conn.execute(
+            "INSERT INTO qr_results VALUES (?,?,?,?,?,?,?)",
+            (result.digest, r.village, r.station, r.kiosk_id, result.envelope, source[:500],
+             run.number()),
         )
-    return outcomes
-
-
-def _write(db: TallyDB, plan: _Plan, at: str) -> None:
-    with db.transaction() as conn:
-        no = db.next_import_no()
-        conn.execute(
-            "INSERT INTO imports VALUES (?, ?, ?)", (no, at, len(plan.bundles) + len(plan.qrs))
-        )
-        for digest, state in plan.state_changes.items():
-            conn.execute("UPDATE bundles SET state = ? WHERE digest = ?", (state, digest))
-        for verified, source, data in plan.bundles:
-            b = verified.bundle
-            conn.execute(
-                "INSERT INTO bundles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    verified.digest.hex(),
-                    b.village,
-                    b.station,
-                    b.kiosk_id,
-                    "active",
-                    json.dumps([e.digest().hex() for e in b.events]),
-                    None if b.results is None else b.results.record,
-                    b.ballot_count,
-                    b.activations,
-                    b.voided,
-                    json.dumps(list(verified.findings)),
-                    Path(source).name,
-                    no,
-                    data,
-                ),
-            )
-        for result, source in plan.qrs:
-            r = result.results
-            conn.execute(
-                "INSERT INTO qr_results VALUES (?,?,?,?,?,?,?,?)",
-                (
-                    result.digest,
-                    r.village,
-                    r.station,
-                    r.kiosk_id,
-                    r.to_bytes(),
-                    result.envelope,
-                    source[:500],
-                    no,
-                ),
-            )
+        run.stored += 1
+        run.record(Outcome(source, "provisional",
+                           "results QR verified (provisional until bundle)", label), "qr",
+                   where=where)

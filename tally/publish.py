@@ -6,7 +6,7 @@ Layout of the output folder (created; refused if it exists and is not empty)::
     desa/<village>.html        per village: results, every station's figures and hashes,
                                and every tracking code (sorted, so no cast order shows)
     data/election.json         the public election record, byte for byte
-    data/<village>/<station>.sdbundle   each counted (or conflicting) bundle, byte for byte
+    data/<village>/<station>.sdbundle   the counted bundle (or each side of a conflict)
     data/<village>/results.json         the village's tally as in `tally results --format json`
     BACA-SAYA.txt              how to re-verify everything with the tally tool
 
@@ -23,12 +23,13 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
+from ballotcore.errors import BallotCoreError
 from ballotcore.tracking import tracking_code
+from ballotcore.verify import verify_bundle
 from tally.db import TallyDB
 from tally.errors import TallyError
-from tally.importer import check_bundle
 from tally.model import build_view
-from tally.report import village_dict
+from tally.report import pct_text, village_dict
 from tally.report_html import bar_chart
 
 _CSS = (
@@ -82,6 +83,11 @@ _SEARCH_JS = """
 """
 
 
+#: Held bundles whose bytes (and tracking codes) the board publishes: the counted one, and
+#: every side of an open conflict, so that anyone can check either.
+_PUBLISHED = ("counted", "unverified", "conflict")
+
+
 def _page(title: str, body: str) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="id"><head><meta charset="utf-8">{_CSP}'
@@ -114,7 +120,6 @@ def publish(
     (out / "desa").mkdir()
     (out / "data").mkdir()
     (out / "data" / "election.json").write_bytes(db.record.raw)
-    active = {(r.village, r.station, r.digest) for r in db.bundles(("active",))}
     index: dict[str, list[str]] = {}
     if on_start is not None:
         on_start(len(view.villages))
@@ -128,12 +133,15 @@ def publish(
         station_codes: dict[str, list[str]] = {}
         for s in v.stations:
             codes: list[str] = []
-            for village, station, digest in sorted(active):
-                if (village, station) != (v.code, s.code):
-                    continue
+            shown = sorted(h.digest for h in s.held if h.state in _PUBLISHED)
+            for digest in shown:
                 data = db.bundle_data(digest)
-                bundle = check_bundle(data, db).bundle
-                name = s.code if len(s.held) == 1 else f"{s.code}_{digest[:16]}"
+                try:
+                    bundle = verify_bundle(data, db.record).bundle
+                except BallotCoreError as exc:
+                    raise TallyError(f"stored bundle {digest[:16]} of {v.code}/{s.code} does "
+                                     f"not verify ({exc}); run tally verify") from exc
+                name = s.code if len(shown) == 1 else f"{s.code}_{digest[:16]}"
                 (folder / f"{name}.sdbundle").write_bytes(data)
                 codes.extend(tracking_code(b.ballot.digest()) for b in bundle.ballots)
             station_codes[s.code] = sorted(codes)
@@ -177,7 +185,7 @@ def _village_page(v: dict, station_codes: dict[str, list[str]], election: str) -
         f'<p>{escape(election)} - Kec. {escape(v["district"])} - status '
         f'{escape(", ".join(v["status"]))}{tie}</p>{chart}'
         f"<table><tr><th>No.</th><th>Calon</th><th>Suara</th></tr>{rows}</table>"
-        f'<p>Pemilih {v["ballots"]} / DPT {v["dpt"]} ({v["turnout_percent"]:.2f}%)</p>'
+        f'<p>Pemilih {v["ballots"]} / DPT {v["dpt"]} ({pct_text(v["turnout_percent"])})</p>'
         + "".join(stations)
     )
     return _page(f"{v['name']} - {election}", body)

@@ -12,11 +12,30 @@ import io
 import json
 from typing import Any
 
-from tally.model import StationView, TallyView, VillageView
+from tally.model import PROBLEMS, StationView, TallyView, VillageView
 
 
 def _pct(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 2) if whole else 0.0
+
+
+def pct_text(value: float | None, digits: int = 2) -> str:
+    """A percentage for a document: "-" when there is nothing counted to divide."""
+    return "-" if value is None else f"{value:.{digits}f}%"
+
+
+#: Why a delivery was refused, for officials (Indonesian / English).
+CAUSE_TEXT = {
+    "signature": "tanda tangan tidak sah / invalid signature",
+    "verification": "verifikasi gagal / verification failed",
+    "malformed": "berkas rusak / corrupt file",
+    "test-mode": "mode uji / test mode",
+    "replay": "ekspor lama / older export",
+    "proofs": "bukti kriptografis tidak sah / proofs do not verify",
+    "database": "basis data tally diubah / tally database altered",
+    "file": "berkas tidak sah / invalid file",
+    "qr": "QR tidak sah / invalid QR",
+}
 
 
 def station_dict(s: StationView) -> dict[str, Any]:
@@ -30,11 +49,18 @@ def station_dict(s: StationView) -> dict[str, Any]:
         "ballots": s.ballots,
         "activations": s.activations,
         "voided": s.voided,
-        "turnout_percent": _pct(s.ballots, s.dpt),
+        "turnout_percent": _pct(s.ballots, s.dpt) if s.counted else None,
         "kiosk_id": s.kiosk_id,
         "bundle": s.bundle,
-        "held_bundles": list(s.held),
+        "held_bundles": [
+            {"digest": h.digest, "kiosk_id": h.kiosk_id, "ballots": h.ballots,
+             "exported_at": h.exported_at, "proofs": h.proofs, "state": h.state,
+             "differs": list(h.differs)}
+            for h in s.held
+        ],
         "notes": list(s.notes),
+        "cause": s.cause,
+        "resolve_command": s.resolve,
     }
 
 
@@ -74,7 +100,13 @@ def to_dict(view: TallyView) -> dict[str, Any]:
         },
         "summary": view.summary(),
         "villages": [village_dict(v) for v in view.villages],
+        "problems": [
+            {"village": v.code, "station": s.code, "status": s.status, "cause": s.cause,
+             "notes": list(s.notes), "resolve_command": s.resolve}
+            for v in view.villages for s in v.stations if s.status in PROBLEMS
+        ],
         "resolutions": list(view.resolutions),
+        "incidents": list(view.incidents),
     }
 
 
@@ -104,7 +136,8 @@ def to_csv(view: TallyView) -> str:
             else:
                 result = ""
             writer.writerow([v.code, v.name, v.district, "JUMLAH", "+".join(v.status), v.dpt,
-                             v.ballots, v.turnout, num, name, votes, result])
+                             v.ballots, "" if v.turnout is None else v.turnout, num, name,
+                             votes, result])
         for s in v.stations:
             for i, (num, name) in enumerate(v.candidates):
                 writer.writerow([

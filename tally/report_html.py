@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from tally.model import TallyView
-from tally.report import to_dict
+from tally.report import CAUSE_TEXT, pct_text, to_dict
 
 _STATUS_ID = {
     "complete": "Lengkap / complete",
@@ -22,6 +22,8 @@ _STATUS_ID = {
     "missing": "Belum masuk / missing",
     "conflict": "Konflik / conflict",
     "anomaly": "Anomali / anomaly",
+    "rejected": "Ditolak / rejected",
+    "unverified": "Belum diverifikasi / not yet verified",
 }
 _COLORS = ("#1b6ca8", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f", "#30638e")
 
@@ -34,7 +36,8 @@ th{background:#eee;text-align:left}td.n{text-align:right}
 .badge{display:inline-block;padding:0 .4rem;border-radius:.3rem;margin-right:.3rem;
 font-size:.85rem;background:#ddd}
 .b-complete{background:#cdeccd}.b-provisional{background:#fff1b8}
-.b-conflict,.b-anomaly{background:#f7c6c6}.b-missing,.b-missing-stations{background:#e6e6e6}
+.b-conflict,.b-anomaly,.b-rejected{background:#f7c6c6}.b-unverified{background:#fde2c4}
+.problems{border:2px solid #b00;padding:.4rem .8rem}.b-missing,.b-missing-stations{background:#e6e6e6}
 .tie{color:#b00;font-weight:bold}.muted{color:#666;font-size:.85rem}
 #filter{padding:.3rem;width:20rem}
 """
@@ -87,6 +90,63 @@ def bar_chart(labels: list[str], values: list[int], width: int = 560) -> str:
     return "".join(parts)
 
 
+def _status_text(s: dict[str, Any]) -> str:
+    """A station's status badge, with the cause of a rejection ("ditolak (...)")."""
+    badge = _badge(s["status"])
+    if s["status"] == "rejected" and s["cause"]:
+        badge += f'<span class="muted">({escape(CAUSE_TEXT.get(s["cause"], s["cause"]))})</span>'
+    return badge
+
+
+def _problems(data: dict[str, Any]) -> str:
+    """Stations an official must act on, first in the report."""
+    if not data["problems"]:
+        return "<p>Tidak ada TPS bermasalah / no problem stations.</p>"
+    rows = "".join(
+        f'<tr><td>{escape(p["village"])}</td><td>{escape(p["station"])}</td>'
+        f'<td>{_status_text(p)}</td><td>{escape("; ".join(p["notes"]))}'
+        + (f'<br><code>{escape(p["resolve_command"])}</code>' if p["resolve_command"] else "")
+        + "</td></tr>"
+        for p in data["problems"]
+    )
+    return (
+        '<section class="problems" id="problems"><h2>TPS bermasalah / problem stations</h2>'
+        "<table><tr><th>Desa</th><th>TPS</th><th>Status</th><th>Catatan / notes</th></tr>"
+        f"{rows}</table></section>"
+    )
+
+
+def _incidents(data: dict[str, Any]) -> str:
+    """Kejadian khusus: every delivery that was not simply accepted, and the resolutions."""
+    shown = [i for i in data["incidents"] if i["outcome"] != "accepted"]
+    accepted = len(data["incidents"]) - len(shown)
+    rows = "".join(
+        f'<tr><td>{escape(str(i["at"]))}</td><td>{escape(str(i["village"]))}/'
+        f'{escape(str(i["station"]))}</td><td>{escape(str(i["outcome"]))}</td>'
+        f'<td>{escape(CAUSE_TEXT.get(str(i["cause"]), str(i["cause"])))}</td>'
+        f'<td>{escape(str(i["source"]))}</td><td class="muted">{escape(str(i["reason"]))}'
+        f'<br>sha256 {escape(str(i["file_sha256"]) or "-")}</td></tr>'
+        for i in shown
+    )
+    res = "".join(
+        f'<tr><td>{escape(str(r["at"]))}</td><td>{escape(str(r["village"]))}/'
+        f'{escape(str(r["station"]))}</td><td>{escape(str(r["official"]))}</td>'
+        f'<td>{escape(str(r["reason"]))}</td><td><code>{escape(str(r["kept"])[:16])}</code></td>'
+        "</tr>"
+        for r in data["resolutions"]
+    )
+    return (
+        '<section id="incidents"><h2>Kejadian khusus / incidents</h2>'
+        f"<p>{accepted} kiriman diterima / deliveries accepted; lainnya / others:</p>"
+        "<table><tr><th>Waktu / time</th><th>TPS</th><th>Hasil / outcome</th><th>Sebab / "
+        "cause</th><th>Berkas / file</th><th>Alasan / reason</th></tr>"
+        f"{rows}</table>"
+        "<h3>Keputusan konflik / resolutions</h3>"
+        "<table><tr><th>Waktu</th><th>TPS</th><th>Pejabat / official</th><th>Alasan / why"
+        f"</th><th>Dihitung / kept</th></tr>{res}</table></section>"
+    )
+
+
 def _village(v: dict[str, Any]) -> str:
     cands = v["candidates"]
     labels = [f'{c["number"]}. {c["name"]}' for c in cands]
@@ -115,9 +175,9 @@ def _village(v: dict[str, Any]) -> str:
         votes = "-" if s["votes"] is None else " / ".join(str(x) for x in s["votes"])
         notes = escape("; ".join(s["notes"]))
         srows.append(
-            f'<tr><td>{escape(s["code"])}</td><td>{_badge(s["status"])}</td>'
+            f'<tr><td>{escape(s["code"])}</td><td>{_status_text(s)}</td>'
             f'<td class="n">{s["dpt"]}</td><td class="n">{s["ballots"]}</td>'
-            f'<td class="n">{s["turnout_percent"]:.2f}%</td><td>{votes}</td>'
+            f'<td class="n">{pct_text(s["turnout_percent"])}</td><td>{votes}</td>'
             f'<td class="muted">{notes}</td></tr>'
         )
     search = escape(f'{v["code"]} {v["name"]} {v["district"]} {" ".join(v["status"])}'.lower())
@@ -129,7 +189,7 @@ def _village(v: dict[str, Any]) -> str:
         '<table><tr><th>No.</th><th>Calon / candidate</th><th>Suara / votes</th><th>%</th></tr>'
         + "".join(rows)
         + f'</table><p>Pemilih / ballots {v["ballots"]} dari / of DPT {v["dpt"]} '
-        f'(partisipasi / turnout {v["turnout_percent"]:.2f}%)</p>'
+        f'(partisipasi / turnout {pct_text(v["turnout_percent"])})</p>'
         '<table><tr><th>TPS</th><th>Status</th><th>DPT</th><th>Surat suara / ballots</th>'
         '<th>Turnout</th><th>Suara per calon / votes</th><th>Catatan / notes</th></tr>'
         + "".join(srows)
@@ -146,12 +206,14 @@ def to_html(view: TallyView) -> str:
     summary = (
         "<table><tr><th>Desa / villages</th><th>Lengkap / complete</th><th>Seri / ties</th>"
         "<th>TPS</th><th>TPS lengkap</th><th>Sementara</th><th>Belum masuk</th>"
-        "<th>Konflik</th><th>Anomali</th><th>Surat suara</th><th>DPT</th><th>Turnout</th></tr>"
+        "<th>Konflik</th><th>Anomali</th><th>Ditolak</th><th>Belum diverifikasi</th>"
+        "<th>Surat suara</th><th>DPT</th><th>Turnout</th></tr>"
         f'<tr><td class="n">{s["villages"]}</td><td class="n">{s["villages_complete"]}</td>'
         f'<td class="n">{s["villages_with_tie"]}</td><td class="n">{s["stations"]}</td>'
         f'<td class="n">{by["complete"]}</td><td class="n">{by["provisional"]}</td>'
         f'<td class="n">{by["missing"]}</td><td class="n">{by["conflict"]}</td>'
-        f'<td class="n">{by["anomaly"]}</td><td class="n">{s["ballots_counted"]}</td>'
+        f'<td class="n">{by["anomaly"]}</td><td class="n">{by["rejected"]}</td>'
+        f'<td class="n">{by["unverified"]}</td><td class="n">{s["ballots_counted"]}</td>'
         f'<td class="n">{s["dpt"]}</td><td class="n">{s["turnout_percent"]:.2f}%</td></tr></table>'
     )
     done = [s["villages_complete"], s["villages"] - s["villages_complete"]]
@@ -167,8 +229,8 @@ def to_html(view: TallyView) -> str:
         f'<code>{escape(e["election_id"])}</code></p>'
         f'<p class="muted">Public record {escape(e["record_digest"])}, authority '
         f'{escape(e["authority"])}</p>'
-        f"<h2>Ringkasan kabupaten / regency summary</h2>{summary}{chart}"
+        f"<h2>Ringkasan kabupaten / regency summary</h2>{summary}{chart}{_problems(data)}"
         '<p><label>Cari desa / find a village: <input id="filter" type="search" '
         'placeholder="nama, kode, status"></label> <span id="shown"></span> shown</p>'
-        f"{villages}<script>{_JS}</script></body></html>\n"
+        f"{villages}{_incidents(data)}<script>{_JS}</script></body></html>\n"
     )

@@ -18,7 +18,7 @@ from typing import Any
 from fpdf import FPDF
 
 from tally.model import TallyView
-from tally.report import to_dict
+from tally.report import CAUSE_TEXT, pct_text, to_dict
 
 _FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 _DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
@@ -31,7 +31,17 @@ _STATUS = {
     "missing stations": "ada TPS belum masuk",
     "conflict": "konflik",
     "anomaly": "anomali",
+    "rejected": "ditolak",
+    "unverified": "belum diverifikasi",
 }
+
+
+def _station_status(s: dict[str, Any]) -> str:
+    """"ditolak (tanda tangan tidak sah)" and the like: the status with its cause."""
+    text = _STATUS.get(s["status"], s["status"])
+    if s["status"] == "rejected" and s["cause"]:
+        text += f" ({CAUSE_TEXT.get(s['cause'], s['cause']).split(' / ')[0]})"
+    return text
 
 
 def tanggal(iso: str) -> str:
@@ -110,14 +120,14 @@ def _summary_page(pdf: _Doc, data: dict[str, Any]) -> None:
         ["TPS konflik / anomali", f"{by['conflict']} / {by['anomaly']}"],
         ["Pemilih yang menggunakan hak pilih", str(s["ballots_counted"])],
         ["Jumlah DPT", str(s["dpt"])],
-        ["Partisipasi", f"{s['turnout_percent']:.2f}%"],
+        ["Partisipasi", pct_text(s["turnout_percent"])],
     ]
     pdf.grid(["Uraian", "Jumlah"], rows, [120, 54], {1})
     pdf.ln(4)
     vrows = []
     for v in data["villages"]:
         outcome = _outcome_short(v)
-        vrows.append([v["code"], v["name"], v["district"], f"{v['turnout_percent']:.1f}%",
+        vrows.append([v["code"], v["name"], v["district"], pct_text(v["turnout_percent"], 1),
                       ", ".join(_STATUS.get(x, x) for x in v["status"]), outcome])
     pdf.grid(["Kode desa", "Desa", "Kecamatan", "Partisipasi", "Status", "Hasil"], vrows,
               [34, 30, 28, 18, 34, 30], {3})
@@ -168,7 +178,7 @@ def _village_page(pdf: _Doc, data: dict[str, Any], v: dict[str, Any]) -> None:
         ["Jumlah pemilih yang menggunakan hak pilih (surat suara)", str(v["ballots"])],
         ["Jumlah aktivasi bilik suara", str(activations)],
         ["Jumlah sesi yang dibatalkan", str(voided)],
-        ["Tingkat partisipasi", f"{v['turnout_percent']:.2f}%"],
+        ["Tingkat partisipasi", pct_text(v["turnout_percent"])],
     ], [130, 44], {1})
     pdf.ln(2)
     pdf.line_text("II. PEROLEHAN SUARA CALON KEPALA DESA", 10, True)
@@ -187,11 +197,13 @@ def _village_page(pdf: _Doc, data: dict[str, Any], v: dict[str, Any]) -> None:
     for s in v["stations"]:
         votes = ["-"] * len(cands) if s["votes"] is None else [str(x) for x in s["votes"]]
         rows.append([s["code"], str(s["dpt"]), str(s["ballots"])] + votes
-                    + [_STATUS.get(s["status"], s["status"])])
+                    + [_station_status(s)])
     pdf.grid(header, rows, widths, set(range(1, 3 + len(cands))))
     notes = [f"{s['code']}: {n}" for s in v["stations"] for n in s["notes"]]
     for note in notes:
         pdf.line_text(f"Catatan - {note}", 8.5)
+    pdf.ln(2)
+    _special_incidents(pdf, data, v)
     pdf.ln(2)
     pdf.line_text("IV. HASIL", 10, True)
     if v["tie"]:
@@ -234,6 +246,27 @@ def _village_page(pdf: _Doc, data: dict[str, Any], v: dict[str, Any]) -> None:
     for c in cands:
         pdf.cell(0, 6, pdf.t(f"{c['number']}. Saksi {c['name']}: ................................"),
                  new_x="LMARGIN", new_y="NEXT")
+
+
+def _special_incidents(pdf: _Doc, data: dict[str, Any], v: dict[str, Any]) -> None:
+    """Kejadian khusus: the village's refused, conflicting and superseding deliveries, the
+    proof checks that changed a bundle's state, and the officials' resolutions."""
+    pdf.line_text("KEJADIAN KHUSUS", 10, True)
+    incidents = [i for i in data["incidents"]
+                 if i["village"] == v["code"] and i["outcome"] not in ("accepted", "duplicate")]
+    resolutions = [r for r in data["resolutions"] if r["village"] == v["code"]]
+    if not incidents and not resolutions:
+        pdf.line_text("Tidak ada kejadian khusus.", 9)
+        return
+    for i in incidents:
+        cause = CAUSE_TEXT.get(i["cause"], i["cause"]).split(" / ")[0]
+        pdf.line_text(
+            f"{i['at']} - {i['station']}: {i['outcome']}{' (' + cause + ')' if cause else ''}; "
+            f"berkas {i['source']}; {i['reason']}", 8.5)
+    for r in resolutions:
+        pdf.line_text(
+            f"{r['at']} - {r['station']}: konflik diputuskan oleh {r['official']} "
+            f"(dihitung bundel {str(r['kept'])[:16]}); alasan: {r['reason']}", 8.5)
 
 
 def to_pdf(view: TallyView) -> bytes:

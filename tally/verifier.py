@@ -1,35 +1,37 @@
-"""`tally verify`: re-check everything the database holds, optionally down to every proof.
+"""`tally verify`: re-derive everything the database holds from the signed bytes, and compare.
 
-Always: every held bundle goes through `ballotcore.verify.verify_bundle(..., full=False)`
-again (signatures, certificates, event-log chains, results agreeing with the bundle),
-every results QR is re-verified, and counts are reconciled (activations >= ballots,
-ballots = sum of votes, turnout <= DPT per station and per village).
+Always: every held bundle goes through `ballotcore.verify.verify_bundle(...)` again, and
+the facts it yields (`tally.lineage.BundleFacts`: station, kiosk, event log, ballots, box
+root, aggregate, counts, partials, signed results) must equal what the database stores
+beside the bytes; every results QR is re-verified; the tally view is rebuilt and every
+station that cannot be counted is listed. A stored value that differs from what the
+signed bytes say is an **error**: `tally verify` exits 1, and the reports, which check
+the same signatures when they are made, refuse to count that station.
 
-With `full=True` each bundle is verified with `full=True` (every ballot's signature and
-proofs, the aggregate recomputed from the ballots, every partial-decryption proof against
-the trustees' Feldman commitments, and the counts recomputed). That work is split per
-station across local processes (`ProcessPoolExecutor`, `workers`) or, given a Dask
-scheduler address or client, across a Dask distributed cluster. Each worker parses the
-public record once and caches it. The findings do not depend on the engine: they are
-computed by the same function and sorted.
+With `full=True` every proof is checked as well (every ballot's kiosk signature and
+proofs, the aggregate recomputed, every partial-decryption proof against the trustees'
+Feldman commitments, the combination equal to the signed results). A bundle imported
+with `--defer-proofs` becomes `verified` (and is counted) when it passes, `failed` (never
+counted, station "rejected") when it does not; both are recorded as incidents.
+
+The work runs through `tally.engine.check_stream`: in this process, local processes
+(`workers`) or a Dask cluster (`dask`: a scheduler address or a Client). Findings are the
+same whatever the engine: they come from the same function and are sorted.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from ballotcore.errors import BallotCoreError
-from ballotcore.public_record import PublicRecord, parse_public_record
-from ballotcore.verify import verify_bundle
 from tally import qr
-from tally.db import TallyDB
+from tally.db import BundleRow, TallyDB
+from tally.engine import check_stream
 from tally.errors import RejectedInput
-from tally.importer import MALFORMED, utc_now
+from tally.importer import utc_now
+from tally.lineage import BundleFacts
 from tally.model import build_view
 
 
@@ -47,92 +49,6 @@ class Finding:
         return asdict(self)
 
 
-# Work item: (village, station, digest, bundle bytes)
-Task = tuple[str, str, str, bytes]
-Outcome = tuple[str, str, str, str | None, tuple[str, ...]]
-
-_RECORDS: dict[str, PublicRecord] = {}
-
-
-def _record(record_bytes: bytes, authority: str) -> PublicRecord:
-    """The parsed public record, cached per process (workers parse it once)."""
-    key = hashlib.sha256(record_bytes).hexdigest() + authority
-    if key not in _RECORDS:
-        _RECORDS.clear()
-        _RECORDS[key] = parse_public_record(record_bytes, authority)
-    return _RECORDS[key]
-
-
-def check_one(record: PublicRecord, task: Task, full: bool) -> Outcome:
-    """Verify one station's bundle: (village, station, digest, error or None, findings)."""
-    village, station, digest, data = task
-    try:
-        verified = verify_bundle(data, record, full=full)
-    except BallotCoreError as exc:
-        return village, station, digest, str(exc), ()
-    except MALFORMED as exc:
-        return village, station, digest, f"bundle is malformed ({type(exc).__name__})", ()
-    return village, station, digest, None, verified.findings
-
-
-def remote_check(record_bytes: bytes, authority: str, task: Task, full: bool) -> Outcome:
-    """`check_one` for a worker process or a Dask worker (importable by name)."""
-    return check_one(_record(record_bytes, authority), task, full)
-
-
-def _init_worker(record_bytes: bytes, authority: str) -> None:
-    _record(record_bytes, authority)
-
-
-def _pool_check(task: Task, full: bool) -> Outcome:
-    (record,) = _RECORDS.values()
-    return check_one(record, task, full)
-
-
-def run_local(
-    record_bytes: bytes,
-    authority: str,
-    tasks: list[Task],
-    full: bool,
-    workers: int,
-    on_done: Callable[[], None] | None = None,
-) -> list[Outcome]:
-    """Verify tasks across `workers` local processes."""
-    outcomes: list[Outcome] = []
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(record_bytes, authority)
-    ) as pool:
-        futures = [pool.submit(_pool_check, t, full) for t in tasks]
-        for fut in as_completed(futures):
-            outcomes.append(fut.result())
-            if on_done is not None:
-                on_done()
-    return outcomes
-
-
-def run_dask(
-    client: Any,
-    record_bytes: bytes,
-    authority: str,
-    tasks: list[Task],
-    full: bool,
-    on_done: Callable[[], None] | None = None,
-) -> list[Outcome]:
-    """Verify tasks on a Dask distributed cluster through `client`."""
-    from dask.distributed import as_completed as dask_completed
-
-    shared = client.scatter(record_bytes, broadcast=True)
-    futures = [
-        client.submit(remote_check, shared, authority, t, full, pure=False) for t in tasks
-    ]
-    outcomes: list[Outcome] = []
-    for fut in dask_completed(futures):
-        outcomes.append(fut.result())
-        if on_done is not None:
-            on_done()
-    return outcomes
-
-
 def verify_database(
     db: TallyDB,
     *,
@@ -143,41 +59,55 @@ def verify_database(
     on_done: Callable[[], None] | None = None,
     record_run: bool = True,
 ) -> list[Finding]:
-    """Verify everything held (see module docstring); return sorted findings.
-
-    `dask` is a scheduler address (str) or a `dask.distributed.Client`; None means local
-    processes for `full` (and in-process checks otherwise).
-    """
-    record = db.record
-    authority = db.authority
-    rows = db.bundles()
-    tasks: list[Task] = [(r.village, r.station, r.digest, db.bundle_data(r.digest)) for r in rows]
+    """Verify everything held (see module docstring); return sorted findings."""
+    rows = {r.digest: r for r in db.bundles()}
     if on_start is not None:
-        on_start(len(tasks))
-    engine = "in-process"
-    if full and dask is not None:
-        engine = "dask"
-        if isinstance(dask, str):
-            from dask.distributed import Client
+        on_start(len(rows))
 
-            with Client(dask) as client:
-                outcomes = run_dask(client, record.raw, authority, tasks, full, on_done)
+    def tasks() -> Iterator[tuple[str, bytes]]:
+        for digest in rows:
+            yield digest, db.bundle_data(digest)
+
+    findings: list[Finding] = []
+    changes: list[tuple[BundleRow, str, str]] = []  # (row, new proofs state, reason)
+    for checked in check_stream(db.record, db.authority, tasks(), full=full,
+                                workers=workers, dask=dask):
+        row = rows[checked.key]
+        subject = f"bundle {row.digest[:16]}"
+        if checked.facts is None:
+            assert checked.error is not None
+            findings.append(Finding(row.village, row.station, "error", subject, checked.error))
+            if row.proofs != "failed":
+                changes.append((row, "failed", checked.error))
         else:
-            outcomes = run_dask(dask, record.raw, authority, tasks, full, on_done)
-    elif full:
-        engine = f"processes:{workers}"
-        outcomes = run_local(record.raw, authority, tasks, full, workers, on_done)
-    else:
-        outcomes = []
-        for t in tasks:
-            outcomes.append(check_one(record, t, False))
-            if on_done is not None:
-                on_done()
-    findings = _bundle_findings(outcomes, {r.digest: r.state for r in rows})
+            findings.extend(Finding(row.village, row.station, "error", subject, m)
+                            for m in _compare(row, checked.facts))
+            if full and row.proofs == "deferred":
+                changes.append((row, "verified", "every proof verified"))
+            elif full and row.proofs == "failed":
+                findings.append(Finding(row.village, row.station, "error", subject,
+                                        "marked as failed but verifies now: the database was "
+                                        "altered"))
+            elif row.proofs == "deferred":
+                findings.append(Finding(row.village, row.station, "warning", subject,
+                                        "proofs not yet verified; run tally verify --full"))
+        if on_done is not None:
+            on_done()
     findings.extend(_qr_findings(db))
-    seen = {(f.village, f.station, f.message) for f in findings}
-    findings.extend(f for f in _status_findings(db) if (f.village, f.station, f.message) not in seen)
+    if changes:
+        at = utc_now()
+        with db.transaction():
+            for row, state, reason in changes:
+                db.set_proofs(row.digest, state, "" if state == "verified" else reason)
+                db.add_incident(at, "verify", row.source,
+                                "verified" if state == "verified" else "rejected", reason,
+                                cause="" if state == "verified" else "proofs",
+                                village=row.village, station=row.station, bundle=row.digest)
+    failing = {(f.village, f.station) for f in findings if f.severity == "error"}
+    findings.extend(_status_findings(db, failing))
     findings = sorted(set(findings))
+    engine = "dask" if dask is not None else ("in-process" if workers <= 1 else
+                                              f"processes:{workers}")
     if record_run:
         with db.transaction() as conn:
             conn.execute(
@@ -187,43 +117,58 @@ def verify_database(
     return findings
 
 
-def _bundle_findings(outcomes: Iterable[Outcome], states: dict[str, str]) -> list[Finding]:
-    findings: list[Finding] = []
-    for village, station, digest, error, notes in outcomes:
-        subject = f"bundle {digest[:16]} ({states.get(digest, '?')})"
-        if error is not None:
-            findings.append(Finding(village, station, "error", subject, error))
-        findings.extend(Finding(village, station, "warning", subject, n) for n in notes)
-    return findings
+def _compare(row: BundleRow, derived: BundleFacts) -> list[str]:
+    """Every stored fact that differs from what the bundle bytes say."""
+    stored = (row.digest, row.village, row.station, row.kiosk_id)
+    if stored != (derived.digest, derived.village, derived.station, derived.kiosk_id):
+        return [f"stored identity {stored[1]}/{stored[2]} kiosk {stored[3]} digest "
+                f"{stored[0][:16]} differs from the bundle bytes ({derived.village}/"
+                f"{derived.station} kiosk {derived.kiosk_id} digest {derived.digest[:16]}): "
+                "the database was altered"]
+    wrong = [f.name for f in fields(BundleFacts)
+             if getattr(row.facts, f.name) != getattr(derived, f.name)]
+    if wrong:
+        return [f"stored {', '.join(wrong)} differ from the bundle bytes: the database was "
+                "altered"]
+    return []
 
 
 def _qr_findings(db: TallyDB) -> list[Finding]:
     findings: list[Finding] = []
     for row in db.qr_results():
         try:
-            qr.verify_results_qr(row.envelope, db.record)
+            result = qr.verify_results_qr(row.envelope, db.record)
         except RejectedInput as exc:
             findings.append(
                 Finding(row.village, row.station, "error", f"qr {row.digest[:16]}", exc.reason)
             )
+            continue
+        r = result.results
+        if (result.digest, r.village, r.station, r.kiosk_id) != (
+            row.digest, row.village, row.station, row.kiosk_id
+        ):
+            findings.append(Finding(row.village, row.station, "error", f"qr {row.digest[:16]}",
+                                    "stored QR identity differs from its signed record: the "
+                                    "database was altered"))
     return findings
 
 
-def _status_findings(db: TallyDB) -> list[Finding]:
-    """Reconciliation and status facts from the tally view (station and village level)."""
+def _status_findings(db: TallyDB, failing: set[tuple[str, str]]) -> list[Finding]:
+    """Every station that is not simply counted, from the tally view (a station whose
+    failed proofs this run already reported as an error is not listed twice)."""
     findings: list[Finding] = []
     for v in build_view(db).villages:
         for s in v.stations:
-            if s.counted and s.votes is not None and sum(s.votes) != s.ballots:
-                findings.append(Finding(v.code, s.code, "error", "counts",
-                                        f"{sum(s.votes)} votes for {s.ballots} ballots"))
-            if s.status in ("conflict", "anomaly"):
-                findings.extend(
-                    Finding(v.code, s.code, "warning", s.status, n) for n in s.notes
-                )
-            if s.status == "missing":
+            if s.status == "complete":
+                continue
+            if s.status == "rejected" and s.cause == "proofs" and (v.code, s.code) in failing:
+                continue
+            severity = "error" if s.status == "rejected" and s.cause in ("database", "proofs") \
+                else "warning"
+            if s.status == "missing" and not s.notes:
                 findings.append(Finding(v.code, s.code, "warning", "missing",
-                                        "; ".join(s.notes) or "no bundle or results QR yet"))
+                                        "no bundle or results QR yet"))
+            findings.extend(Finding(v.code, s.code, severity, s.status, n) for n in s.notes)
         if v.ballots > v.dpt:
             findings.append(Finding(v.code, "", "warning", "turnout",
                                     f"{v.ballots} ballots exceed the village DPT of {v.dpt}"))

@@ -67,6 +67,8 @@ def print_summary(result: DemoResult, seconds: float) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from tally.report import pct_text
+
     console = Console(width=120)
     table = Table(title=f"Pilkades {result.definition.regency}: winners per village")
     for column in ("Village", "Kecamatan", "Winner", "Votes", "Turnout", "Status"):
@@ -84,7 +86,7 @@ def print_summary(result: DemoResult, seconds: float) -> None:
             votes = f"{best['votes']} ({best['percent']:.1f}%)"
         else:
             winner, votes = "-", "-"
-        table.add_row(v["name"], v["district"], winner, votes, f"{v['turnout_percent']:.1f}%",
+        table.add_row(v["name"], v["district"], winner, votes, pct_text(v["turnout_percent"], 1),
                       ", ".join(v["status"]))
     console.print(table)
     if result.trouble:

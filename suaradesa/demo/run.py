@@ -255,7 +255,7 @@ def check(result: DemoResult) -> None:
     problems = result.problems
     by_village = {v["code"]: v for v in result.report["villages"]}
     expected_status = {
-        "duplicate": "complete", "qr_only": "provisional", "tampered": "missing", "missing": "missing",
+        "duplicate": "complete", "qr_only": "provisional", "tampered": "rejected", "missing": "missing",
     }
     troubled = {key: kind for kind, key in result.trouble.items()}
     for village in result.definition.villages:

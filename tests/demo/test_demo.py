@@ -58,7 +58,8 @@ def test_demo_with_trouble_reports_each_problem(tmp_path: Path) -> None:
     stations = _stations(out)
     assert stations[trouble["qr_only"]]["status"] == "provisional"
     assert stations[trouble["missing"]]["status"] == "missing"
-    assert stations[trouble["tampered"]]["status"] == "missing"
+    assert stations[trouble["tampered"]]["status"] == "rejected"  # not "missing": it came
+    assert stations[trouble["tampered"]]["cause"] == "signature"
     assert stations[trouble["duplicate"]]["status"] == "complete"
     assert "1 duplicate" in text
     assert "tampered bundle rejected" in text and "signature" in text

@@ -8,6 +8,7 @@ need another export (newer, test mode, conflicting) call `StationRun.export` aga
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,35 @@ def db_path(tmp_path: Path, election: Election) -> Path:
 
 def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def held_digest(path: Path) -> str:
+    """SHA-256 over every row of every table except the incident record.
+
+    "A rejected input changes nothing but the incident record": every bundle, result,
+    resolution, import and verification row byte-identical.
+    """
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        h = hashlib.sha256()
+        for table in tables:
+            if table == "incidents":
+                continue
+            h.update(table.encode())
+            for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1"):
+                h.update(repr(row).encode())
+        return h.hexdigest()
+    finally:
+        conn.close()
+
+
+def incidents(path: Path) -> list[tuple[str, str, str]]:
+    """(outcome, cause, source) of every recorded incident, in order."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [(r[0], r[1], r[2]) for r in conn.execute(
+            "SELECT outcome, cause, source FROM incidents ORDER BY id")]
+    finally:
+        conn.close()

@@ -14,7 +14,7 @@ from PIL import Image
 
 from tally.db import TallyDB
 from tally.importer import import_paths
-from tests.tally.conftest import file_digest
+from tests.tally.conftest import held_digest
 
 LIMIT_S = 3.0
 LIMIT_BYTES = 40 * 1024 * 1024
@@ -27,7 +27,7 @@ def _tree(root: Path) -> list[tuple[str, int]]:
 def _refused(db_path: Path, *paths: Path) -> list[str]:
     """Import `paths`; every outcome must be a rejection, fast and lean, nothing written."""
     root = db_path.parent.parent
-    before_db, before_tree = file_digest(db_path), _tree(root)
+    before_db, before_tree = held_digest(db_path), _tree(root)
     tracemalloc.start()
     start = time.monotonic()
     with TallyDB.open(db_path) as db:
@@ -38,7 +38,7 @@ def _refused(db_path: Path, *paths: Path) -> list[str]:
     assert elapsed < LIMIT_S, elapsed
     assert peak < LIMIT_BYTES, peak
     assert report.outcomes and all(o.status == "rejected" for o in report.outcomes), report
-    assert file_digest(db_path) == before_db
+    assert held_digest(db_path) == before_db
     assert _tree(root) == before_tree
     return [o.message for o in report.outcomes]
 

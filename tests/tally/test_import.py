@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from tally.importer import import_paths
 from tally.model import build_view
 from tally.report import to_json
 from tally.resolve import resolve_conflict
-from tests.tally.conftest import file_digest
+from tests.tally.conftest import held_digest
 from tests.tally.factory import (
     Election,
     StationRun,
@@ -45,7 +46,9 @@ def test_totals_equal_the_decks_in_three_random_orders(
             assert all(status == "accepted" for status, _ in _import(path, *chunk))
         with TallyDB.open(path) as db:
             view = build_view(db)
-            reports.append(to_json(view))
+            data = json.loads(to_json(view))
+            del data["incidents"]  # when and in which import each file came differs
+            reports.append(data)
         for v in view.villages:
             expected = [0] * len(v.candidates)
             for s in v.stations:
@@ -61,14 +64,14 @@ def test_totals_equal_the_decks_in_three_random_orders(
 def test_same_bundle_twice_counts_once(db_path: Path, bundle_dir: Path) -> None:
     one = sorted(bundle_dir.iterdir())[0]
     assert _import(db_path, one)[0][0] == "accepted"
-    before = file_digest(db_path)
+    before = held_digest(db_path)
     assert _import(db_path, one, bundle_dir)[0][0] == "duplicate"
     with TallyDB.open(db_path) as db:
         assert len(db.bundles()) == len(list(bundle_dir.iterdir()))
-    assert before != file_digest(db_path)  # the others were added
-    before = file_digest(db_path)
+    assert before != held_digest(db_path)  # the others were added
+    before = held_digest(db_path)
     assert {s for s, _ in _import(db_path, bundle_dir)} == {"duplicate"}
-    assert file_digest(db_path) == before
+    assert held_digest(db_path) == before
 
 
 def test_replay_of_an_older_export_is_rejected(tmp_path: Path, db_path: Path,
@@ -78,10 +81,10 @@ def test_replay_of_an_older_export_is_rejected(tmp_path: Path, db_path: Path,
     old.write_bytes(run.export(extra_events=1))
     new.write_bytes(run.export(extra_events=2))
     assert _import(db_path, new)[0][0] == "accepted"
-    before = file_digest(db_path)
+    before = held_digest(db_path)
     ((status, message),) = _import(db_path, old)
     assert status == "rejected" and "replay of an older export" in message
-    assert file_digest(db_path) == before
+    assert held_digest(db_path) == before
 
 
 def test_newer_export_supersedes_the_older(tmp_path: Path, db_path: Path, runs: dict) -> None:
@@ -92,10 +95,9 @@ def test_newer_export_supersedes_the_older(tmp_path: Path, db_path: Path, runs: 
     assert _import(db_path, old)[0][0] == "accepted"
     assert _import(db_path, new)[0][0] == "superseding"
     with TallyDB.open(db_path) as db:
-        states = sorted(r.state for r in db.bundles())
-        assert states == ["active", "superseded"]
         station = [s for v in build_view(db).villages for s in v.stations if s.code == run.station
                    and v.code == run.village][0]
+        assert sorted(h.state for h in station.held) == ["counted", "superseded"]
         assert station.status == "complete" and list(station.votes or ()) == list(run.counts)
 
 
@@ -103,10 +105,10 @@ def test_test_mode_bundle_is_rejected(tmp_path: Path, db_path: Path, runs: dict)
     run: StationRun = next(iter(runs.values()))
     path = tmp_path / "test.sdbundle"
     path.write_bytes(run.export(mode="test"))
-    before = file_digest(db_path)
+    before = held_digest(db_path)
     ((status, message),) = _import(db_path, path)
     assert status == "rejected" and "test-mode" in message
-    assert file_digest(db_path) == before
+    assert held_digest(db_path) == before
 
 
 def test_bundle_signed_by_a_kiosk_of_another_village_is_rejected(
@@ -132,12 +134,12 @@ def test_bundle_for_another_election_is_rejected(tmp_path: Path, db_path: Path) 
     v, s = other.stations[0]
     path = tmp_path / "other.sdbundle"
     path.write_bytes(run_station(other, v, s, deck(5, other.n_candidates(v), 3)).export())
-    before = file_digest(db_path)
+    before = held_digest(db_path)
     ((status, message),) = _import(db_path, path)
     assert status == "rejected"
     assert any(w in message for w in ("another election", "different election definition",
                                       "different public election record")), message
-    assert file_digest(db_path) == before
+    assert held_digest(db_path) == before
 
 
 def test_conflicting_bundles_are_held_until_resolved(

@@ -9,7 +9,7 @@ import pytest
 from tally.db import TallyDB
 from tally.importer import import_paths
 from tally.model import StationView, build_view
-from tests.tally.conftest import file_digest
+from tests.tally.conftest import held_digest
 from tests.tally.factory import Election, StationRun
 from tests.tally.receipt import phone_photo, render_results_receipt
 
@@ -50,9 +50,9 @@ def test_phone_photo_of_the_receipt_imports_and_matches_its_bundle(
     assert _import(db_path, bundle)[0].startswith("accepted")
     station = _station(db_path, run)
     assert station.status == "complete" and station.source == "bundle" and not station.notes
-    before = file_digest(db_path)
+    before = held_digest(db_path)
     assert _import(db_path, photo)[0].startswith("duplicate")
-    assert file_digest(db_path) == before
+    assert held_digest(db_path) == before
 
 
 def test_parts_spread_over_several_photos_are_joined(
@@ -100,12 +100,12 @@ def test_forged_or_foreign_qr_is_rejected(
     test_mode.write_bytes(phone_photo(render_results_receipt(
         run.results_envelope(mode="test"), run.results(mode="test"),
         _names(election, run.village)), angle=0, scale=1.0))
-    before = file_digest(db_path)
+    before = held_digest(db_path)
     outcomes = _import(db_path, photo, test_mode)
     assert all(o.startswith("rejected") for o in outcomes), outcomes
     assert any("signature does not verify" in o for o in outcomes)
     assert any("test-mode" in o for o in outcomes)
-    assert file_digest(db_path) == before
+    assert held_digest(db_path) == before
 
 
 def test_photo_without_a_qr_is_rejected(tmp_path: Path, db_path: Path) -> None:

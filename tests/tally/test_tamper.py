@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tally.db import TallyDB
 from tally.importer import import_paths
-from tests.tally.conftest import file_digest
+from tests.tally.conftest import held_digest
 from tests.tally.factory import StationRun
 
 
@@ -53,7 +53,7 @@ def _reject_all(db_path: Path, tmp: Path, variants: list[bytes]) -> None:
 def test_every_header_and_signature_bit_flip_is_rejected(
     tmp_path: Path, db_path: Path, small_bundle: bytes
 ) -> None:
-    before = file_digest(db_path)
+    before = held_digest(db_path)
     variants = []
     for region in _regions(small_bundle):
         for pos in region:
@@ -65,7 +65,7 @@ def test_every_header_and_signature_bit_flip_is_rejected(
     start = time.monotonic()
     _reject_all(db_path, tmp_path, variants)
     assert time.monotonic() - start < 60
-    assert file_digest(db_path) == before
+    assert held_digest(db_path) == before
 
 
 @settings(max_examples=1500, deadline=None,
@@ -74,7 +74,7 @@ def test_every_header_and_signature_bit_flip_is_rejected(
 def test_random_flips_and_truncations_are_rejected(
     tmp_path: Path, db_path: Path, small_bundle: bytes, data: st.DataObject
 ) -> None:
-    before = file_digest(db_path)
+    before = held_digest(db_path)
     bad = bytearray(small_bundle)
     if data.draw(st.booleans(), label="truncate"):
         cut = data.draw(st.integers(1, len(bad) - 1), label="keep")
@@ -85,4 +85,4 @@ def test_random_flips_and_truncations_are_rejected(
             bad[pos] ^= 1 << data.draw(st.integers(0, 7), label="bit")
     assume(bytes(bad) != small_bundle)  # two flips of the same bit cancel out
     _reject_all(db_path, tmp_path, [bytes(bad)])
-    assert file_digest(db_path) == before
+    assert held_digest(db_path) == before
