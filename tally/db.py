@@ -38,6 +38,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ballotcore.errors import BallotCoreError
 from ballotcore.public_record import PublicRecord, parse_public_record
@@ -315,25 +316,34 @@ class TallyDB:
     def authority(self) -> str:
         return str(self.conn.execute("SELECT authority FROM election").fetchone()[0])
 
-    def bundles(self) -> list[BundleRow]:
-        """Every held bundle (every proof state), by station and digest."""
+    def bundles(self, village: str | None = None, station: str | None = None
+                ) -> list[BundleRow]:
+        """Held bundles (every proof state), by station and digest; one station's if given."""
+        args: tuple[str, ...]
+        where, args = "", ()
+        if village is not None and station is not None:
+            where, args = " WHERE village = ? AND station = ?", (village, station)
         rows = self.conn.execute(
             "SELECT digest, village, station, kiosk_id, facts, results, proofs, proof_error,"
-            " source, import_no FROM bundles ORDER BY village, station, digest"
+            f" source, import_no FROM bundles{where} ORDER BY village, station, digest", args
         ).fetchall()
-        out = []
-        for r in rows:
-            try:
-                facts = BundleFacts.from_json(
-                    r[0], r[1], r[2], r[3], r[4], None if r[5] is None else bytes(r[5])
-                )
-            except (ValueError, TypeError, KeyError) as exc:
-                raise DatabaseError(
-                    f"bundle {str(r[0])[:16]}: the stored facts are unreadable ({exc}); "
-                    "the database was edited"
-                ) from exc
-            out.append(BundleRow(r[0], r[1], r[2], r[3], facts, r[6], r[7], r[8], r[9]))
-        return out
+        return [_bundle_row(r) for r in rows]
+
+    def bundle_digests(self) -> list[str]:
+        return [str(r[0]) for r in self.conn.execute("SELECT digest FROM bundles ORDER BY digest")]
+
+    def bundle_row(self, digest: str) -> BundleRow:
+        row = self.conn.execute(
+            "SELECT digest, village, station, kiosk_id, facts, results, proofs, proof_error,"
+            " source, import_no FROM bundles WHERE digest = ?", (digest,)
+        ).fetchone()
+        if row is None:
+            raise DatabaseError(f"no bundle {digest}")
+        return _bundle_row(row)
+
+    def has_bundle(self, digest: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM bundles WHERE digest = ?",
+                                 (digest,)).fetchone() is not None
 
     def bundle_data(self, digest: str) -> bytes:
         row = self.conn.execute("SELECT data FROM bundles WHERE digest = ?", (digest,)).fetchone()
@@ -403,6 +413,19 @@ class TallyDB:
             (at, kind, safe_label(source), file_digest, size, outcome, cause,
              safe_label(reason, 1000), safe_label(village, 64), safe_label(station, 64), bundle),
         )
+
+
+def _bundle_row(r: tuple[Any, ...]) -> BundleRow:
+    try:
+        facts = BundleFacts.from_json(
+            r[0], r[1], r[2], r[3], r[4], None if r[5] is None else bytes(r[5])
+        )
+    except (ValueError, TypeError, KeyError) as exc:
+        raise DatabaseError(
+            f"bundle {str(r[0])[:16]}: the stored facts are unreadable ({exc}); "
+            "the database was edited"
+        ) from exc
+    return BundleRow(r[0], r[1], r[2], r[3], facts, r[6], r[7], r[8], r[9])
 
 
 @contextmanager

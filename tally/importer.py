@@ -71,16 +71,25 @@ class ImportReport:
 
 @dataclass(slots=True)
 class _Run:
-    """State of one import while it decides, inside its transaction."""
+    """State of one import while it decides, inside its transaction.
+
+    What is held is read from the database (inside the transaction, so it includes what
+    this import stored) one station at a time: memory does not grow with the number of
+    bundles imported.
+    """
 
     db: TallyDB
     at: str
     report: ImportReport
-    held: dict[tuple[str, str], list[BundleFacts]]
-    all_digests: set[str]
-    resolutions: dict[tuple[str, str], list[tuple[str, tuple[str, ...]]]]
     import_no: int | None = None
     stored: int = 0
+
+    def held(self, village: str, station: str) -> list[BundleFacts]:
+        return [r.facts for r in self.db.bundles(village, station) if r.proofs != "failed"]
+
+    def resolutions(self, village: str, station: str) -> list[tuple[str, tuple[str, ...]]]:
+        return [(r.kept, r.set_aside) for r in self.db.resolutions()
+                if (r.village, r.station) == (village, station)]
 
     def number(self) -> int:
         """This import's number, creating its `imports` row on first use."""
@@ -113,17 +122,8 @@ def import_paths(
     """Import bundles, folders and QR photos (see module docstring)."""
     report = ImportReport()
     files, refused = discover(paths)
-    held: dict[tuple[str, str], list[BundleFacts]] = {}
-    all_digests: set[str] = set()
-    for row in db.bundles():
-        all_digests.add(row.digest)
-        if row.proofs != "failed":
-            held.setdefault((row.village, row.station), []).append(row.facts)
-    resolutions: dict[tuple[str, str], list[tuple[str, tuple[str, ...]]]] = {}
-    for res in db.resolutions():
-        resolutions.setdefault((res.village, res.station), []).append((res.kept, res.set_aside))
     with db.transaction():
-        run = _Run(db, clock(), report, held, all_digests, resolutions)
+        run = _Run(db, clock(), report)
         for r in refused:
             run.record(Outcome(str(r.path), "rejected", r.reason), "file", cause="file")
         images: list[tuple[Path, bytes]] = []
@@ -174,20 +174,18 @@ def _decide_bundle(run: _Run, checked: Checked, data: bytes, deferred: bool) -> 
         record("rejected", "test-mode bundle: a test count is never part of an official tally",
                "test-mode")
         return
-    if facts.digest in run.all_digests:
+    if run.db.has_bundle(facts.digest):
         record("duplicate", "already imported; counted once")
         return
-    others = run.held.setdefault(key, [])
+    others = run.held(*key)
     if any(extends(o, facts) for o in others):
         record("rejected", f"replay of an older export: kiosk {facts.kiosk_id} already "
                f"delivered a newer export for {where}", "replay")
         return
     supersedes = any(extends(facts, o) for o in others)
-    others.append(facts)
-    run.all_digests.add(facts.digest)
     run.db.add_bundle(facts, "deferred" if deferred else "verified", source, run.number(), data)
     run.stored += 1
-    lineage = station_lineage(others, run.resolutions.get(key, []))
+    lineage = station_lineage([*others, facts], run.resolutions(*key))
     later = " (proofs not yet verified: not counted until tally verify --full)" if deferred else ""
     if any(b.digest == facts.digest for b in lineage.conflict):
         record("conflict", f"{len(lineage.conflict)} different bundles for {where}: held, "

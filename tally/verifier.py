@@ -60,19 +60,19 @@ def verify_database(
     record_run: bool = True,
 ) -> list[Finding]:
     """Verify everything held (see module docstring); return sorted findings."""
-    rows = {r.digest: r for r in db.bundles()}
+    digests = db.bundle_digests()
     if on_start is not None:
-        on_start(len(rows))
+        on_start(len(digests))
 
     def tasks() -> Iterator[tuple[str, bytes]]:
-        for digest in rows:
+        for digest in digests:
             yield digest, db.bundle_data(digest)
 
     findings: list[Finding] = []
     changes: list[tuple[BundleRow, str, str]] = []  # (row, new proofs state, reason)
     for checked in check_stream(db.record, db.authority, tasks(), full=full,
                                 workers=workers, dask=dask):
-        row = rows[checked.key]
+        row = db.bundle_row(checked.key)
         subject = f"bundle {row.digest[:16]}"
         if checked.facts is None:
             assert checked.error is not None
