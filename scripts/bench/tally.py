@@ -178,10 +178,10 @@ def run_bench(work: Path, ballots: int, stations: int, villages: int, repeat: in
         candidates.append(election.n_candidates(v))
         (usb / f"{v}_{s}.sdbundle").write_bytes(run.export())
         for c in range(2 * copies_n):
-            data = run.export(extra_events=c)
+            copy = run.export(extra_events=c)
             if c < copies_n:
-                (usb_n / f"{v}_{s}_{c}.sdbundle").write_bytes(data)
-            (usb_2n / f"{v}_{s}_{c}.sdbundle").write_bytes(data)
+                (usb_n / f"{v}_{s}_{c}.sdbundle").write_bytes(copy)
+            (usb_2n / f"{v}_{s}_{c}.sdbundle").write_bytes(copy)
     bundle_mb = sum(p.stat().st_size for p in usb.iterdir()) / stations / 2**20
     say(f"built {stations} bundles x {ballots} ballots ({bundle_mb:.1f} MB each, "
         f"{candidates} candidates) in {time.perf_counter() - t0:.1f}s")
