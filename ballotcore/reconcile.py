@@ -219,16 +219,18 @@ def check_no_ballot_ids(events: Iterable[EventEntry], ballot_ids: Iterable[bytes
     for d in digests:
         hexes.add(d.hex()[:32])
         codes.add(tracking_code(d).replace("-", ""))
+    allowed: set[str] = set()  # keys already checked (a log uses few distinct keys)
     for i, e in enumerate(events):
         for key, value in e.detail.items():
-            if forbidden_detail_key(key):
-                raise VerificationError(f"event log entry {i}: detail {key!r} is forbidden")
-            if isinstance(value, int):
+            if key not in allowed:
+                if forbidden_detail_key(key):
+                    raise VerificationError(f"event log entry {i}: detail {key!r} is forbidden")
+                allowed.add(key)
+            if isinstance(value, int) or len(value) < 16:  # too short to hold either
                 continue
-            low = value.lower()
-            for run in _HEX_RUN.findall(low):
+            for run in _HEX_RUN.findall(value.lower()):
                 if any(run[j : j + 32] in hexes for j in range(len(run) - 31)):
                     raise VerificationError(f"event log entry {i} carries a ballot id")
-            flat = "".join(c for c in value.upper() if c not in " -")
+            flat = value.upper().replace(" ", "").replace("-", "")
             if any(flat[j : j + 16] in codes for j in range(len(flat) - 15)):
                 raise VerificationError(f"event log entry {i} carries a tracking code")
