@@ -26,6 +26,11 @@ GENESIS = bytes(32)
 _FORBIDDEN_DETAIL = ("ballot_id", "tracking", "selection", "choice", "candidate", "pin", "key")
 
 
+def forbidden_detail_key(key: str) -> bool:
+    """True for a detail key that could name a ballot or a secret (refused in any log)."""
+    return any(word in key.lower() for word in _FORBIDDEN_DETAIL)
+
+
 @dataclass(frozen=True, slots=True)
 class EventEntry:
     seq: int
@@ -75,7 +80,7 @@ def next_entry(
     """The entry that follows `previous` (None for the first entry of a log)."""
     detail = dict(detail or {})
     for key in detail:
-        if any(word in key.lower() for word in _FORBIDDEN_DETAIL):
+        if forbidden_detail_key(key):
             raise ValueError(f"event detail {key!r} could reveal a ballot or a secret")
     if previous is None:
         return EventEntry(0, GENESIS, event, time, detail)

@@ -3,18 +3,23 @@
 `verify_bundle(data, record, full=...)` is the one function the kiosk (read-back after
 export) and the tally (every import, and `--full`) both call. It raises a
 `BallotCoreError` subclass naming the first thing that is wrong; otherwise it returns the
-parsed bundle with its verified results and a list of reconciliation findings.
+parsed bundle with its verified results.
 
 Always checked: envelope, kiosk certificate (authority signature, this election, this
 station, valid on the election day), bundle signature by the certified kiosk key, election
 and public-record hashes, the event-log hash chain, the results signature and that the
-results agree with the bundle (station, mode, counts, box root, aggregate hash, log head).
+results agree with the bundle (station, mode, counts, box root, aggregate hash), and the
+count reconciliation of `ballotcore.reconcile` (docs/PROTOCOL.md 4.9): counts equal the
+log's events, ballots <= activations and <= DPT, results computed exactly once with
+`log_head` the entry before `results.computed`, the polls steps in order, the partials
+those the log accepted and the results naming the k lowest, no ballot id in the log.
 With `full=True` also: every ballot's kiosk signature and proofs, the aggregate recomputed
 from the ballots, every trustee's partial-decryption proof against the Feldman
 commitments, and the decrypted counts recomputed from k partials.
 
-Findings (returned, not raised) are facts an official must look at but which do not make
-the bundle forged: more ballots than activations, turnout above the station's DPT.
+`VerifiedBundle.findings` (facts to show an official that do not invalidate a bundle) is
+empty in this version: more ballots than activations or than the DPT used to be findings
+and are now errors, because every ballot needs an activation and a voter.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-from ballotcore import elgamal, signing, trustees
+from ballotcore import elgamal, reconcile, signing, trustees
 from ballotcore.ballot import verify_ballot
 from ballotcore.bundle import BALLOT_LABEL, LABEL, StationBundle
 from ballotcore.errors import SignatureError, VerificationError
@@ -106,7 +111,7 @@ def verify_bundle(data: bytes, record: PublicRecord, *, full: bool = False) -> V
     n = len(village.candidates)
     if len(bundle.aggregate) != n:
         raise VerificationError(f"aggregate has {len(bundle.aggregate)} entries for {n} candidates")
-    head = verify_chain(bundle.events)
+    verify_chain(bundle.events)
     if bundle.ballot_count != len(bundle.ballots):
         raise VerificationError(
             f"bundle says {bundle.ballot_count} ballots but holds {len(bundle.ballots)}"
@@ -120,19 +125,45 @@ def verify_bundle(data: bytes, record: PublicRecord, *, full: bool = False) -> V
             bundle.kiosk_id,
         ):
             raise VerificationError("a ballot belongs to another station or kiosk")
-    results = _check_results(bundle, cert, head)
+    digests = [sb.ballot.digest() for sb in bundle.ballots]
+    results = _check_results(bundle, cert, digests)
+    _reconcile(bundle, results, digests, station.dpt, village.threshold)
     if full:
         _full_checks(bundle, cert, record, n, station.dpt, results)
-    findings: list[str] = []
-    if bundle.ballot_count > bundle.activations:
-        findings.append(f"{bundle.ballot_count} ballots but only {bundle.activations} activations")
-    if bundle.ballot_count > station.dpt:
-        findings.append(f"{bundle.ballot_count} ballots exceed the DPT of {station.dpt}")
-    return VerifiedBundle(bundle, cert, results, tuple(findings), digest32("bundle-file", data))
+    return VerifiedBundle(bundle, cert, results, (), digest32("bundle-file", data))
+
+
+def _reconcile(
+    bundle: StationBundle,
+    results: StationResults | None,
+    digests: list[bytes],
+    dpt: int,
+    threshold: int,
+) -> None:
+    """Counts, results and trustees against the event log (docs/PROTOCOL.md 4.9)."""
+    log = reconcile.check_counts(
+        bundle.events, bundle.mode, bundle.activations, bundle.ballot_count, bundle.voided, dpt
+    )
+    reconcile.check_results_entry(
+        bundle.events,
+        log,
+        results is not None,
+        results.log_head if results is not None else b"",
+        bundle.ballot_count,
+    )
+    reconcile.check_trustees(
+        bundle.events,
+        [p.index for p in bundle.partials],
+        None if results is None else results.trustees,
+        threshold,
+    )
+    reconcile.check_no_ballot_ids(
+        bundle.events, [sb.ballot.context.ballot_id for sb in bundle.ballots], digests
+    )
 
 
 def _check_results(
-    bundle: StationBundle, cert: KioskCertificate, head: bytes
+    bundle: StationBundle, cert: KioskCertificate, digests: list[bytes]
 ) -> StationResults | None:
     if bundle.results is None:
         return None
@@ -170,15 +201,10 @@ def _check_results(
         )
     if len(results.votes) != len(bundle.aggregate):
         raise VerificationError("results do not list every candidate")
-    if results.box_root != box_root([b.ballot.digest() for b in bundle.ballots]):
+    if results.box_root != box_root(digests):
         raise VerificationError("results ballot-box root does not match the ballots")
     if results.aggregate_hash != aggregate_hash(bundle.aggregate):
         raise VerificationError("results aggregate hash does not match the aggregate")
-    if results.log_head not in {e.digest() for e in bundle.events} | {head}:
-        raise VerificationError("results refer to an event log that is not this bundle's")
-    present = {p.index for p in bundle.partials}
-    if len(set(results.trustees)) != len(results.trustees) or not set(results.trustees) <= present:
-        raise VerificationError("results name trustees whose partial decryptions are absent")
     return results
 
 

@@ -100,6 +100,10 @@ class VotingActions(KioskEngineBase):
         nxt = self._session_step(sm.SessionAction.ACTIVATE, "a ballot is already activated")
         if not self._free:
             raise self._refuse("polls", "activate", "no free ballot slots are left")
+        if int(self._db().get("ballots", 0)) >= self.station.dpt:
+            # Every ballot needs a voter on the DPT; a bundle with more is refused
+            # (docs/PROTOCOL.md 4.9), so the kiosk never records one more.
+            raise self._refuse("polls", "activate", "as many ballots as the DPT were cast")
         slot = self._officer(pin)
         with self._db().transaction() as txn:
             txn.add("activations")

@@ -25,6 +25,7 @@ from ballotcore.results import (
 from ballotcore.signing import SignedRecord, sign, sign_record
 from ballotcore.verify import verify_bundle
 from tests.ballotcore.conftest import flip_bit
+from tests.ballotcore.kiosklog import station_log
 
 VILLAGE, STATION, KIOSK = "16.07.01.2001", "TPS-01", "K-0001"
 CHOICES = [0, 2, 2, 1, 2]
@@ -56,9 +57,9 @@ def _build(parts: tuple[bytes, list[Any], Ed25519PrivateKey], **overrides: Any) 
     dctx = decryption_context(eid, VILLAGE, STATION, KIOSK)
     partials = tuple(trustees.partial_decrypt(kc.shares[i], aggs, dctx) for i in (0, 1))
     counts = trustees.combine(aggs, partials, 2, 550)
-    events: list[EventEntry] = []
-    for name in ("polls-opened", *(["ballot-cast"] * len(CHOICES)), "polls-closed"):
-        events.append(next_entry(events[-1] if events else None, name, "2025-11-02T07:00:00Z"))
+    events, head = station_log(
+        KIOSK, len(CHOICES), 1, trustees=(1, 2), results=True, date="2025-11-02"
+    )
     results = StationResults(
         eid,
         record.definition_hash,
@@ -72,7 +73,7 @@ def _build(parts: tuple[bytes, list[Any], Ed25519PrivateKey], **overrides: Any) 
         1,
         box_root([sb.ballot.digest() for sb in ballots]),
         aggregate_hash(aggs),
-        events[-1].digest(),
+        head,
         (1, 2),
     )
     results = dataclasses.replace(results, **overrides)
@@ -127,15 +128,15 @@ def test_wrong_results_fail_full_verification(public_record_parts: Any) -> None:
         verify_bundle(short.signed(), short.record)
 
 
-def test_results_must_name_trustees_whose_partials_are_present(public_record_parts: Any) -> None:
-    absent = _build(public_record_parts, trustees=(1, 3))  # trustee 3 sent no partial
-    with pytest.raises(VerificationError, match="trustees whose partial"):
-        verify_bundle(absent.signed(), absent.record)
-    twice = _build(public_record_parts, trustees=(1, 1))
-    with pytest.raises(VerificationError, match="trustees whose partial"):
-        verify_bundle(twice.signed(), twice.record)
-    reordered = _build(public_record_parts, trustees=(2, 1))  # any order of present ones
-    assert verify_bundle(reordered.signed(), reordered.record, full=True).results is not None
+def test_results_must_name_the_k_lowest_present_trustees(public_record_parts: Any) -> None:
+    """PROTOCOL.md 7.3/4.9: `trustees` is exactly the k lowest present indexes, as the
+    kiosk's compute_results chooses them (not any present ones, not another order)."""
+    for named in ((1, 3), (1, 1), (2, 1), (1,), (1, 2, 3), ()):
+        bad = _build(public_record_parts, trustees=named)
+        with pytest.raises(VerificationError, match="2 lowest trustees present"):
+            verify_bundle(bad.signed(), bad.record)
+    good = _build(public_record_parts, trustees=(1, 2))
+    assert verify_bundle(good.signed(), good.record, full=True).results is not None
 
 
 def test_bundle_rejections(station: Station) -> None:

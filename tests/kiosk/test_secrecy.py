@@ -45,7 +45,7 @@ def test_no_readable_ordering_correlates_with_cast_order(
     monkeypatch.setenv("TMPDIR", str(private_tmp))
     monkeypatch.setenv("KIVY_HOME", str(kivy_home))
     monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
-    fx = custom_election(tmp_path / "e", MARKERS, 300)
+    fx = custom_election(tmp_path / "e", MARKERS, N)  # every ballot needs a voter on the DPT
     data = fast_dir("secrecy-")
     e = open_engine(fx, data)
     pin = officer_pins(fx)[0]

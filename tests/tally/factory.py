@@ -5,7 +5,8 @@ The public record, kiosk keys and trustee shares come from a real provisioned el
 with the officer PINs, trustee shares opened from the trustee cards with their PINs. The
 polling day itself is played with ballotcore exactly as /work/notes/bundle_example.py
 does (encrypt, sign, aggregate, k partial decryptions, combine, results, event log,
-bundle), so bundles are what a kiosk exports, byte for byte in format.
+bundle), so bundles are what a kiosk exports, byte for byte in format; the event log is
+the one an honest kiosk writes (`tests.ballotcore.kiosklog`), so bundles reconcile.
 
 Decks are deterministic (`deck(seed, ...)`), so tests can check that tally totals equal
 the decks. `random` is used only for deck generation, with an explicit seed.
@@ -23,7 +24,7 @@ from ballotcore import elgamal, trustees
 from ballotcore.ballot import BallotContext, encrypt_ballot, new_ballot_id
 from ballotcore.bundle import SignedBallot, StationBundle, sort_ballots
 from ballotcore.elgamal import Ciphertext
-from ballotcore.eventlog import EventEntry, next_entry
+from ballotcore.eventlog import EventEntry
 from ballotcore.package import load_package, unlock_kiosk_key
 from ballotcore.public_record import PublicRecord, parse_public_record
 from ballotcore.results import StationResults, aggregate_hash, box_root, decryption_context
@@ -31,6 +32,7 @@ from ballotcore.signing import SignedRecord, sign, sign_record
 from ballotcore.trustee_card import open_trustee_card, parse_trustee_card
 from ballotcore.trustees import PartialDecryption, TrusteeShare
 from provisioning.testing import ElectionFixture, make_election
+from tests.ballotcore.kiosklog import station_log
 
 
 @dataclass(frozen=True)
@@ -113,11 +115,21 @@ class StationRun:
     aggregate: tuple[Ciphertext, ...]
     partials: tuple[PartialDecryption, ...]
     counts: tuple[int, ...]
-    events: list[EventEntry]
 
     @property
     def kiosk(self) -> Kiosk:
         return self.election.kiosks[(self.village, self.station)]
+
+    def log(self, mode: str = "official", with_results: bool = True, extra_events: int = 0
+            ) -> tuple[tuple[EventEntry, ...], bytes]:
+        """The kiosk's event log of this day and its results' `log_head` (see kiosklog)."""
+        return station_log(
+            self.kiosk.kiosk_id, len(self.ballots), self.voided, mode=mode,
+            trustees=[p.index for p in self.partials] if with_results else (),
+            results=with_results, extra=extra_events,
+            slots=2 * self.election.record.definition.village(self.village)
+            .station(self.station).dpt,
+        )
 
     def results(self, mode: str = "official", counts: tuple[int, ...] | None = None) -> StationResults:
         d = self.election.record.definition
@@ -135,7 +147,7 @@ class StationRun:
             self.voided,
             box_root([b.ballot.digest() for b in self.ballots]),
             aggregate_hash(self.aggregate),
-            self.events[-1].digest(),
+            self.log(mode)[1],
             tuple(p.index for p in self.partials),
         )
 
@@ -154,13 +166,10 @@ class StationRun:
         key: Ed25519PrivateKey | None = None,
         certificate: SignedRecord | None = None,
     ) -> bytes:
-        """A signed bundle; `extra_events` appends export events (a later export)."""
+        """A signed bundle; `extra_events` appends later log entries (a later export)."""
         d = self.election.record.definition
         k = self.kiosk
-        events = list(self.events)
-        for i in range(extra_events):
-            events.append(next_entry(events[-1], "bundle_exported", f"2026-11-22T14:{i:02d}:00Z",
-                                     {"copy": i + 1}))
+        events, _ = self.log(mode, with_results, extra_events)
         signer = key or k.key
         results = (
             sign_record(signer, "results", self.results(mode).to_bytes()) if with_results else None
@@ -196,13 +205,10 @@ def run_station(
     kiosk = election.kiosks[(village, station)]
     key = election.record.village_keys[village].public_key
     ballots: list[SignedBallot] = []
-    events = [next_entry(None, "polls_opened", "2026-11-22T07:00:00Z")]
     for choice in choices:
         ctx = BallotContext(d.election_id, village, station, kiosk.kiosk_id, new_ballot_id())
         eb = encrypt_ballot(ctx, key, n, choice)
         ballots.append(SignedBallot(eb, sign(kiosk.key, "ballot", eb.to_bytes())))
-        events.append(next_entry(events[-1], "ballot_cast", "2026-11-22T09:00:00Z"))
-    events.append(next_entry(events[-1], "polls_closed", "2026-11-22T13:00:00Z"))
     aggregate = tuple(elgamal.aggregate(b.ballot.ciphertexts[j] for b in ballots) for j in range(n))
     ctx_bytes = decryption_context(d.election_id, village, station, kiosk.kiosk_id)
     partials = tuple(
@@ -210,6 +216,5 @@ def run_station(
     )
     dpt = vdef.station(station).dpt
     counts = trustees.combine(aggregate, partials, vdef.threshold, max(dpt, len(ballots)))
-    events.append(next_entry(events[-1], "results_decrypted", "2026-11-22T13:30:00Z"))
     return StationRun(election, village, station, list(choices), voided, tuple(ballots),
-                      aggregate, partials, counts, events)
+                      aggregate, partials, counts)
