@@ -131,7 +131,8 @@ class StationRun:
             .station(self.station).dpt,
         )
 
-    def results(self, mode: str = "official", counts: tuple[int, ...] | None = None) -> StationResults:
+    def results(self, mode: str = "official", counts: tuple[int, ...] | None = None,
+                log_head: bytes | None = None) -> StationResults:
         d = self.election.record.definition
         k = self.kiosk
         return StationResults(
@@ -147,7 +148,7 @@ class StationRun:
             self.voided,
             box_root([b.ballot.digest() for b in self.ballots]),
             aggregate_hash(self.aggregate),
-            self.log(mode)[1],
+            log_head or self.log(mode)[1],
             tuple(p.index for p in self.partials),
         )
 
@@ -165,14 +166,25 @@ class StationRun:
         with_results: bool = True,
         key: Ed25519PrivateKey | None = None,
         certificate: SignedRecord | None = None,
+        events: tuple[EventEntry, ...] | None = None,
     ) -> bytes:
-        """A signed bundle; `extra_events` appends later log entries (a later export)."""
+        """A signed bundle; `extra_events` appends later log entries (a later export).
+
+        `events` replaces the honest log (an attacker's rewrite); the results then name the
+        entry before its `results.computed` as their `log_head`, as a kiosk would sign.
+        """
         d = self.election.record.definition
         k = self.kiosk
-        events, _ = self.log(mode, with_results, extra_events)
+        head = None
+        if events is None:
+            events, _ = self.log(mode, with_results, extra_events)
+        else:
+            at = [i for i, e in enumerate(events) if e.event == "results.computed"]
+            head = events[at[-1] - 1].digest() if at else None
         signer = key or k.key
         results = (
-            sign_record(signer, "results", self.results(mode).to_bytes()) if with_results else None
+            sign_record(signer, "results", self.results(mode, log_head=head).to_bytes())
+            if with_results else None
         )
         bundle = StationBundle(
             d.election_id,

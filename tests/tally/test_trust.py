@@ -131,7 +131,7 @@ def test_ballot_stuffing_with_counts_adjusted_is_refused(tmp_path: Path, db_path
     run = next(iter(runs.values()))
     forged = _recompute(run, [*run.ballots, *(_new_ballot(run, 0) for _ in range(3))])
     bad = tmp_path / "stuffed.sdbundle"
-    bad.write_bytes(forged.export())
+    bad.write_bytes(forged.export(events=run.log()[0]))  # the log as the kiosk wrote it
     _assert_refused_never_counted(db_path, tmp_path, run, bad, "rejected")
 
 
@@ -176,13 +176,9 @@ def test_supersede_that_drops_a_ballot_is_held_not_counted(tmp_path: Path, db_pa
     honest = tmp_path / "honest.sdbundle"
     honest.write_bytes(run.export())
     assert _import(db_path, honest)[0] == 0
-    dropped = _recompute(run, list(run.ballots[1:]))
-    events = list(run.events)
-    cast_index = next(i for i, e in enumerate(events) if "cast" in e.event)
-    events = _rechain(events[:cast_index] + events[cast_index + 1:])
-    newer = dataclasses.replace(dropped, events=events)
+    dropped = _recompute(run, list(run.ballots[1:]))  # its log shows one cast fewer
     bad = tmp_path / "newer.sdbundle"
-    bad.write_bytes(newer.export(extra_events=2))
+    bad.write_bytes(dropped.export(extra_events=2))
     _assert_held_or_refused(db_path, tmp_path, run, bad, "ballots")
 
 
@@ -209,21 +205,21 @@ def test_re_chained_event_log_as_a_newer_export_is_held(tmp_path: Path, db_path:
     honest = tmp_path / "honest.sdbundle"
     honest.write_bytes(run.export())
     assert _import(db_path, honest)[0] == 0
-    events = list(run.events)
+    events = list(run.log(extra_events=1)[0])
     events[0] = dataclasses.replace(events[0], time="2026-11-22T06:00:00Z")
     bad = tmp_path / "rechained.sdbundle"
-    bad.write_bytes(dataclasses.replace(run, events=_rechain(events)).export(extra_events=1))
+    bad.write_bytes(run.export(events=tuple(_rechain(events))))
     _assert_held_or_refused(db_path, tmp_path, run, bad, "event logs diverge")
 
 
 def test_truncated_event_log_is_refused(tmp_path: Path, db_path: Path, runs: dict) -> None:
     """The log loses its last casts (re-chained, everything re-signed): counts disagree."""
     run = next(iter(runs.values()))
-    events = list(run.events)
-    casts = [i for i, e in enumerate(events) if "cast" in e.event]
+    events = list(run.log()[0])
+    casts = [i for i, e in enumerate(events) if e.event == "ballot.cast"]
     kept = [e for i, e in enumerate(events) if i not in casts[-2:]]
     bad = tmp_path / "truncated.sdbundle"
-    bad.write_bytes(dataclasses.replace(run, events=_rechain(kept)).export())
+    bad.write_bytes(run.export(events=tuple(_rechain(kept))))
     _assert_refused_never_counted(db_path, tmp_path, run, bad, "rejected")
 
 
