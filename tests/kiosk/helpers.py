@@ -12,6 +12,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from ballotcore.package import PinKdf
+from ballotcore.rng import OS_RANDOM, RandomSource
 from kiosk.clock import Clock, FakeClock
 from kiosk.devices import MemoryPrinter, MemoryScanner
 from kiosk.engine import KioskEngine
@@ -55,6 +56,7 @@ def engine_for(
     clock: Clock | None = None,
     printer: MemoryPrinter | None = None,
     scanner: MemoryScanner | None = None,
+    rng: RandomSource = OS_RANDOM,
 ) -> KioskEngine:
     return KioskEngine(
         fx.package_paths()[0],
@@ -63,6 +65,7 @@ def engine_for(
         scanner=scanner if scanner is not None else MemoryScanner(),
         clock=clock or FakeClock(),
         expected_authority=fx.authority_id,
+        rng=rng,
     )
 
 
