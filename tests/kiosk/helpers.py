@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,15 +17,6 @@ from kiosk.engine import KioskEngine
 from provisioning.create import PINS_FILE, create_election
 from provisioning.sample import write_sample
 from provisioning.testing import DEFAULT_REGENCY, TEST_PASSPHRASE, ElectionFixture
-
-SHM = Path("/dev/shm")
-
-
-def fast_dir(prefix: str) -> Path:
-    """A folder on tmpfs when available: fsync is free there, so tests of logic and
-    crash recovery (SIGKILL keeps the page cache) do not wait on a shared disk."""
-    base = SHM if SHM.is_dir() and os.access(SHM, os.W_OK) else None
-    return Path(tempfile.mkdtemp(prefix=prefix, dir=base))
 
 
 def custom_election(

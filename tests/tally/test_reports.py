@@ -14,6 +14,7 @@ from PIL import Image
 
 from suaradesa.cli import cli
 from tally.cli import group
+from tests.processes import run_group
 from tests.programs import require_program
 from tests.tally.factory import Election, run_station
 
@@ -21,12 +22,12 @@ from tests.tally.factory import Election, run_station
 def chromium_dom(url: str, tmp: Path) -> tuple[str, str]:
     """Load `url` in headless Chromium; return (DOM after scripts, console log lines)."""
     chromium = require_program("chromium", "chromium", "chromium-browser")
-    proc = subprocess.run(
+    proc = run_group(
         [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
          "--no-first-run", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", f"--user-data-dir={tmp / 'chromium-profile'}",
          "--enable-logging=stderr", "--v=0", "--dump-dom", url],
-        capture_output=True, text=True, timeout=120, check=True,
+        timeout=120, check=True,
     )
     console = [line for line in proc.stderr.splitlines() if "CONSOLE" in line]
     return proc.stdout, "\n".join(console)
