@@ -64,6 +64,19 @@ def live_children(pid: int | None = None) -> dict[int, str]:
     return found
 
 
+def _infrastructure_pids() -> set[int]:
+    """Helper processes multiprocessing keeps for the life of *this* process (its resource
+    tracker and forkserver, started by the first process pool and reused): not leaks."""
+    import multiprocessing.forkserver as forkserver
+    import multiprocessing.resource_tracker as resource_tracker
+
+    pids = {
+        getattr(resource_tracker._resource_tracker, "_pid", None),
+        getattr(forkserver._forkserver, "_forkserver_pid", None),
+    }
+    return {pid for pid in pids if isinstance(pid, int)}
+
+
 def _reap_zombies() -> None:
     """Collect exit statuses of dead children nobody waited for (adopted orphans)."""
     with contextlib.suppress(ChildProcessError):
@@ -98,6 +111,8 @@ class LeakCheck:
     def _process_leaks(self) -> list[dict[str, Any]]:
         _reap_zombies()
         alive = live_children()
+        for pid in _infrastructure_pids():
+            alive.pop(pid, None)
         leaks = []
         for pid, (nodeid, cmd) in self.made_by.items():
             if pid in alive:
@@ -123,7 +138,7 @@ class LeakCheck:
             shutil.rmtree(folder, ignore_errors=True)
         if not processes and not folders:
             return
-        lines = ["tests leaked resources (removed now; fix the test that made them):"]
+        lines = ["", "tests leaked resources (removed now; fix the test that made them):"]
         lines += [f"  tmpfs folder {f}" for f in folders]
         lines += [f"  process {p['pid']} ({p['cmd']}) left running by {p['test']}" for p in processes]
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
