@@ -13,7 +13,6 @@ learning which. Individual ballots are never decrypted by the normal flow; only 
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +32,7 @@ from ballotcore.errors import ProofError, RecordError, VerificationError
 from ballotcore.group import G, L
 from ballotcore.hashing import digest32
 from ballotcore.proofs import EqualityProof, ZeroOneProof
+from ballotcore.rng import OS_RANDOM, RandomSource
 
 KIND = "ballot"
 VERSION = 1
@@ -63,9 +63,9 @@ class BallotContext:
         )
 
 
-def new_ballot_id() -> bytes:
-    """A fresh random ballot id (no order, no time): 16 bytes from `secrets`."""
-    return secrets.token_bytes(BALLOT_ID_BYTES)
+def new_ballot_id(rng: RandomSource = OS_RANDOM) -> bytes:
+    """A fresh random ballot id (no order, no time): 16 bytes from `rng` (`secrets`)."""
+    return rng.token_bytes(BALLOT_ID_BYTES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +156,16 @@ def _position_context(context: bytes, index: int) -> bytes:
 
 
 def encrypt_ballot(
-    context: BallotContext, public_key: bytes, n_candidates: int, choice: int
+    context: BallotContext,
+    public_key: bytes,
+    n_candidates: int,
+    choice: int,
+    rng: RandomSource = OS_RANDOM,
 ) -> EncryptedBallot:
     """Encrypt a vote for the candidate at position `choice` (0-based) with proofs.
 
-    All randomness (ElGamal r, proof nonces) comes fresh from the OS CSPRNG.
+    All randomness (ElGamal r, proof nonces) comes fresh from `rng`, the OS CSPRNG unless a
+    caller (the golden vectors) passes a seeded source.
     """
     if n_candidates < 1:
         raise ValueError("a contest has at least one candidate")
@@ -173,14 +178,16 @@ def encrypt_ballot(
     r_sum = 0
     for i in range(n_candidates):
         m = 1 if i == choice else 0
-        r = group.random_scalar()
+        r = group.random_scalar(rng)
         r_sum += r
         ct = elgamal.encrypt(public_key, m, r)
         cts.append(ct)
-        prfs.append(proofs.prove_zero_one(public_key, ct.a, ct.b, m, r, _position_context(ctx, i)))
+        prfs.append(
+            proofs.prove_zero_one(public_key, ct.a, ct.b, m, r, _position_context(ctx, i), rng)
+        )
     total = elgamal.aggregate(cts)
     sum_proof = proofs.prove_equality(
-        EXACTLY_ONE_LABEL, G, total.a, public_key, group.sub(total.b, G), r_sum % L, ctx
+        EXACTLY_ONE_LABEL, G, total.a, public_key, group.sub(total.b, G), r_sum % L, ctx, rng
     )
     return EncryptedBallot(context, tuple(cts), tuple(prfs), sum_proof)
 

@@ -12,11 +12,10 @@ and decides identity handling explicitly in `decode_point`.
 
 from __future__ import annotations
 
-import secrets
-
 import rbcl
 
 from ballotcore.errors import CryptoError
+from ballotcore.rng import OS_RANDOM, RandomSource
 
 #: The prime order of the group.
 L = 2**252 + 27742317777372353535851937790883648493
@@ -81,9 +80,9 @@ def sub(p: bytes, q: bytes) -> bytes:
     return _checked(_sub(p, q), p, q)
 
 
-def random_scalar() -> int:
-    """A uniformly random scalar: 64 bytes from the OS CSPRNG reduced mod L."""
-    return int.from_bytes(secrets.token_bytes(64), "little") % L
+def random_scalar(rng: RandomSource = OS_RANDOM) -> int:
+    """A uniformly random scalar: 64 bytes from `rng` (the OS CSPRNG) reduced mod L."""
+    return int.from_bytes(rng.token_bytes(64), "little") % L
 
 
 def decode_point(data: bytes, *, allow_identity: bool = False) -> bytes:

@@ -26,6 +26,7 @@ from ballotcore import group
 from ballotcore.errors import ProofError
 from ballotcore.group import G, L
 from ballotcore.hashing import hash_to_scalar
+from ballotcore.rng import OS_RANDOM, RandomSource
 
 ZERO_ONE_LABEL = "proof/zero-one"
 
@@ -53,14 +54,23 @@ def _sb(k: int) -> bytes:
 
 
 def prove_zero_one(
-    public_key: bytes, a: bytes, b: bytes, m: int, r: int, context: bytes
+    public_key: bytes,
+    a: bytes,
+    b: bytes,
+    m: int,
+    r: int,
+    context: bytes,
+    rng: RandomSource = OS_RANDOM,
 ) -> ZeroOneProof:
-    """Prove that (a, b) = (r*G, m*G + r*K) with m in {0, 1}; m and r stay secret."""
+    """Prove that (a, b) = (r*G, m*G + r*K) with m in {0, 1}; m and r stay secret.
+
+    The nonce and the simulated branch's (c, v) are drawn from `rng` (the OS CSPRNG).
+    """
     if m not in (0, 1):
         raise ValueError("m must be 0 or 1")
-    w = group.random_scalar()
-    c_fake = group.random_scalar()
-    v_fake = group.random_scalar()
+    w = group.random_scalar(rng)
+    c_fake = group.random_scalar(rng)
+    v_fake = group.random_scalar(rng)
     j = 1 - m
     # The simulated branch is a_j = v*G - c*A and b_j = v*K - c*(B - j*G). The prover knows
     # r (A = r*G, B = r*K + m*G), so it computes the same points with fewer variable-base
@@ -97,10 +107,17 @@ def verify_zero_one(
 
 
 def prove_equality(
-    label: str, x1: bytes, y1: bytes, x2: bytes, y2: bytes, secret: int, context: bytes
+    label: str,
+    x1: bytes,
+    y1: bytes,
+    x2: bytes,
+    y2: bytes,
+    secret: int,
+    context: bytes,
+    rng: RandomSource = OS_RANDOM,
 ) -> EqualityProof:
-    """Prove y1 = secret*x1 and y2 = secret*x2 without revealing `secret`."""
-    w = group.random_scalar()
+    """Prove y1 = secret*x1 and y2 = secret*x2 without revealing `secret` (nonce from `rng`)."""
+    w = group.random_scalar(rng)
     commit1 = group.mul(w, x1) if x1 != G else group.base_mul(w)
     commit2 = group.mul(w, x2)
     c = hash_to_scalar(label, context, x1, y1, x2, y2, commit1, commit2)

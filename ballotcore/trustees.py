@@ -22,6 +22,7 @@ from ballotcore.elgamal import Ciphertext, DiscreteLogTable
 from ballotcore.errors import CryptoError, VerificationError
 from ballotcore.group import G, L
 from ballotcore.proofs import EqualityProof
+from ballotcore.rng import OS_RANDOM, RandomSource
 
 PARTIAL_LABEL = "proof/partial-decryption"
 
@@ -43,11 +44,11 @@ class KeyCeremony:
     shares: tuple[TrusteeShare, ...]
 
 
-def deal(n: int, k: int) -> KeyCeremony:
-    """Create a fresh election key split k-of-n (randomness from `secrets`)."""
+def deal(n: int, k: int, rng: RandomSource = OS_RANDOM) -> KeyCeremony:
+    """Create a fresh election key split k-of-n (coefficients from `rng`, the OS CSPRNG)."""
     if not 1 <= k <= n:
         raise ValueError("need 1 <= k <= n")
-    coefficients = [group.random_scalar() for _ in range(k)]
+    coefficients = [group.random_scalar(rng) for _ in range(k)]
     commitments = tuple(group.base_mul(a) for a in coefficients)
     shares = tuple(
         TrusteeShare(i, sum(a * pow(i, j, L) for j, a in enumerate(coefficients)) % L)
@@ -85,9 +86,12 @@ def _context(context: bytes, index: int, position: int) -> bytes:
 
 
 def partial_decrypt(
-    share: TrusteeShare, aggregates: Sequence[Ciphertext], context: bytes
+    share: TrusteeShare,
+    aggregates: Sequence[Ciphertext],
+    context: bytes,
+    rng: RandomSource = OS_RANDOM,
 ) -> PartialDecryption:
-    """Trustee's partial decryption of every aggregate, each with its proof."""
+    """Trustee's partial decryption of every aggregate, each with its proof (nonces: `rng`)."""
     s_i = group.base_mul(share.secret)
     ds: list[bytes] = []
     prfs: list[EqualityProof] = []
@@ -96,7 +100,14 @@ def partial_decrypt(
         ds.append(d)
         prfs.append(
             proofs.prove_equality(
-                PARTIAL_LABEL, G, s_i, ct.a, d, share.secret, _context(context, share.index, pos)
+                PARTIAL_LABEL,
+                G,
+                s_i,
+                ct.a,
+                d,
+                share.secret,
+                _context(context, share.index, pos),
+                rng,
             )
         )
     return PartialDecryption(share.index, tuple(ds), tuple(prfs))

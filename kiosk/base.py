@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from ballotcore import package as pkg
 from ballotcore.errors import BallotCoreError
 from ballotcore.results import box_root
+from ballotcore.rng import OS_RANDOM, RandomSource
 from hardware import receipts
 from kiosk import devices
 from kiosk import polls as pm
@@ -75,9 +76,15 @@ class KioskEngineBase:
         clock: Clock | None = None,
         expected_authority: str | None = None,
         check_dates: bool = True,
+        rng: RandomSource = OS_RANDOM,
     ) -> None:
-        """Load and verify the package (PackageRejected otherwise); nothing is unlocked yet."""
+        """Load and verify the package (PackageRejected otherwise); nothing is unlocked yet.
+
+        `rng` is where the slot choice and ballot encryption draw randomness: the OS
+        CSPRNG (`secrets`) unless a test injects another source.
+        """
         self._lock = threading.RLock()
+        self._rng = rng
         self.clock: Clock = clock or SystemClock()
         today = self.clock.wall().date() if check_dates else None
         try:

@@ -1,7 +1,8 @@
 """Voter actions: activate, select, review, back, cast, confirm, void, idle timeout, keep-alive.
 
-The cast path (see docs/KIOSK.md): choose a free slot uniformly at random (`secrets`),
-encrypt with proofs and sign OFF the database transaction, then ONE transaction fills the
+The cast path (see docs/KIOSK.md): choose a free slot uniformly at random (the engine's
+`rng`, `secrets` by default), encrypt with proofs (same `rng`) and sign OFF the database
+transaction, then ONE transaction fills the
 slot, counts the ballot, marks the session "committed" and logs `ballot.cast` (no
 content); COMMIT is durable (WAL, synchronous=FULL). Only then is the tracking code
 returned and the receipts printed. `confirm_cast()` records that the voter saw the
@@ -11,7 +12,6 @@ returned and the receipts printed. `confirm_cast()` records that the voter saw t
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import replace
 
 from ballotcore.ballot import BallotContext, encrypt_ballot
@@ -164,13 +164,15 @@ class VotingActions(KioskEngineBase):
         assert choice is not None
         if not self._free:
             raise self._refuse("polls", "cast", "no free ballot slots are left")
-        i = secrets.randbelow(len(self._free))
+        i = self._rng.randbelow(len(self._free))
         self._free[i], self._free[-1] = self._free[-1], self._free[i]
         slot_id = self._free.pop()
         try:
             cert = self.package.certificate
             ctx = BallotContext(cert.election_id, cert.village, cert.station, cert.kiosk_id, slot_id)
-            ballot = encrypt_ballot(ctx, self.village_key.public_key, len(self.candidates), choice - 1)
+            ballot = encrypt_ballot(
+                ctx, self.village_key.public_key, len(self.candidates), choice - 1, self._rng
+            )
             data = ballot.to_bytes()
             signature = sign(self._kiosk_key(), BALLOT_LABEL, data)
             crash_point("before_begin")

@@ -1,9 +1,9 @@
 """Generate the golden test vectors of docs/PROTOCOL.md into tests/ballotcore/vectors/.
 
-Deterministic: while generating, `ballotcore.group.random_scalar` is replaced by a
-sequence of scalars derived from a fixed seed (SHA-512(seed || counter) mod L), and the
-Ed25519 keys come from fixed seeds. This replacement exists only inside this script;
-real ballots always use the OS CSPRNG.
+Deterministic: the dealing, encryption and decryption calls are handed a seeded source
+(`ballotcore.rng.SeededRandom`), so every scalar is SHA-512(seed || counter) mod L, and
+the Ed25519 keys come from fixed seeds. Nothing is monkeypatched: the seeded source is an
+argument of these calls only; real ballots use the default, the OS CSPRNG.
 
     python scripts/gen_vectors.py           # check the checked-in files, exit 1 if stale
     python scripts/gen_vectors.py --write   # regenerate (only when the format changes on purpose)
@@ -11,11 +11,8 @@ real ballots always use the OS CSPRNG.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,31 +25,13 @@ from ballotcore.codec import encode_record, scalar_hex
 from ballotcore.eventlog import next_entry
 from ballotcore.group import L
 from ballotcore.results import aggregate_hash, box_root, decryption_context
+from ballotcore.rng import SeededRandom
 from ballotcore.signing import key_id, public_bytes, sign_record
 from ballotcore.tracking import tracking_code
 
 VECTOR_DIR = Path(__file__).resolve().parent.parent / "tests" / "ballotcore" / "vectors"
 SEED = b"SuaraDesa test vectors v1"
 SIGNING_SEED = bytes(range(32))
-
-
-@contextlib.contextmanager
-def fixed_randomness(seed: bytes) -> Iterator[None]:
-    """Replace group.random_scalar by SHA-512(seed || counter as 8 bytes BE) mod L."""
-    counter = 0
-
-    def fake() -> int:
-        nonlocal counter
-        digest = hashlib.sha512(seed + counter.to_bytes(8, "big")).digest()
-        counter += 1
-        return int.from_bytes(digest, "little") % L
-
-    original = group.random_scalar
-    group.random_scalar = fake
-    try:
-        yield
-    finally:
-        group.random_scalar = original
 
 
 def _hashing() -> dict[str, Any]:
@@ -110,20 +89,21 @@ def _points() -> dict[str, Any]:
 
 
 def _crypto() -> dict[str, dict[str, Any]]:
-    with fixed_randomness(SEED):
-        kc = trustees.deal(3, 2)
-        contexts = [
-            BallotContext("PILKADES-2025", "16.07.01.2001", "TPS-01", "K-0001", bytes([i]) * 16)
-            for i in range(1, 4)
-        ]
-        choices = [1, 0, 1]
-        ballots = [
-            encrypt_ballot(c, kc.public_key, 3, ch) for c, ch in zip(contexts, choices, strict=True)
-        ]
-        aggregates = [elgamal.aggregate(b.ciphertexts[j] for b in ballots) for j in range(3)]
-        dctx = decryption_context("PILKADES-2025", "16.07.01.2001", "TPS-01", "K-0001")
-        partials = [trustees.partial_decrypt(kc.shares[i], aggregates, dctx) for i in (0, 2)]
-        counts = trustees.combine(aggregates, partials, 2, 10)
+    rng = SeededRandom(SEED)
+    kc = trustees.deal(3, 2, rng)
+    contexts = [
+        BallotContext("PILKADES-2025", "16.07.01.2001", "TPS-01", "K-0001", bytes([i]) * 16)
+        for i in range(1, 4)
+    ]
+    choices = [1, 0, 1]
+    ballots = [
+        encrypt_ballot(c, kc.public_key, 3, ch, rng)
+        for c, ch in zip(contexts, choices, strict=True)
+    ]
+    aggregates = [elgamal.aggregate(b.ciphertexts[j] for b in ballots) for j in range(3)]
+    dctx = decryption_context("PILKADES-2025", "16.07.01.2001", "TPS-01", "K-0001")
+    partials = [trustees.partial_decrypt(kc.shares[i], aggregates, dctx, rng) for i in (0, 2)]
+    counts = trustees.combine(aggregates, partials, 2, 10)
     ballot = {
         "description": "a 3-candidate ballot for position 1 (ballot number 2) under a 2-of-3 key",
         "public_key": kc.public_key.hex(),

@@ -4,9 +4,10 @@ Every user-facing string goes through `tr._("...")` (Python and .kv alike). The 
 short English sentences; `locale/id/.../suaradesa.po` and `locale/en/.../suaradesa.po` both
 translate every one of them (a test checks that no msgid is missing or empty in either).
 
-Catalogs are compiled with babel: at load time the `.mo` next to the `.po` is used when it is
-newer, otherwise the `.po` is compiled in memory (and written back when the folder is
-writable), so a developer editing a `.po` never runs `msgfmt` by hand.
+Catalogs are compiled with babel in memory at load time (a few milliseconds): the `.po` is
+the only file, nothing is ever written next to it. An installed copy therefore never writes
+into site-packages, a read-only tree works, parallel test workers cannot collide on a
+temporary file, and a developer editing a `.po` never runs `msgfmt` by hand.
 
 `tr` is a Kivy EventDispatcher whose property `_` holds the current gettext function.
 A `.kv` expression `text: tr._("Back")` therefore binds to `tr._` and is re-evaluated when
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import gettext
 import io
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,20 +52,10 @@ def compile_catalog(lang: str) -> bytes:
 
 
 def load_translations(lang: str) -> gettext.GNUTranslations:
-    """Translations of `lang`: the `.mo` if fresh, else compiled now (and cached if possible)."""
+    """Translations of `lang`, compiled from its `.po` in memory (nothing is written)."""
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
-    po = po_path(lang)
-    mo = po.with_suffix(".mo")
-    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-        data = mo.read_bytes()
-    else:
-        data = compile_catalog(lang)
-        if os.access(mo.parent, os.W_OK):
-            tmp = mo.with_suffix(".mo.tmp")
-            tmp.write_bytes(data)
-            tmp.replace(mo)
-    return gettext.GNUTranslations(io.BytesIO(data))
+    return gettext.GNUTranslations(io.BytesIO(compile_catalog(lang)))
 
 
 class Translator(EventDispatcher):

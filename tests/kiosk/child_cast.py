@@ -4,8 +4,10 @@
 
 Opens polls if needed, then per voter: activate, select, review, cast; as soon as cast()
 returns (the "recorded" screen) it appends one line to CONFIRMATIONS and fsyncs it, then
-calls confirm_cast(). The parent kills it (SIGKILL) at random instants, or
-SUARADESA_CRASH_AT makes it kill itself at a named point.
+calls confirm_cast(). It reports its progress on stdout, one line per step: `started`,
+`unlocked` (engine opened, recovery done, officer logged in), `ready` (polls open), then
+`cast N` after each confirmation line. The parent kills it (SIGKILL) at random instants
+chosen by that progress, or SUARADESA_CRASH_AT makes it kill itself at a named point.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from kiosk.engine import KioskEngine
 
 def main() -> None:
     package, data, authority, pin, total, confirmations = sys.argv[1:7]
+    print("started", flush=True)
     engine = KioskEngine(Path(package), Path(data), printer=MemoryPrinter(),
                          scanner=MemoryScanner(), expected_authority=authority)
     engine.officer_login(pin)
+    print("unlocked", flush=True)
     if engine.status().polls == "setup":
         assert engine.readiness().ok
     if engine.status().polls == "ready":
@@ -40,6 +44,7 @@ def main() -> None:
         os.write(fd, b"confirmed\n")
         os.fsync(fd)
         done += 1
+        print(f"cast {done}", flush=True)
         engine.confirm_cast()
     os.close(fd)
     engine.close()

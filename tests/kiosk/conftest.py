@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from provisioning.testing import ElectionFixture
-from tests.kiosk.helpers import custom_election, fast_dir
+from tests.kiosk.helpers import custom_election
 
 
 @pytest.fixture(scope="session")
@@ -17,5 +18,6 @@ def election3(tmp_path_factory: pytest.TempPathFactory) -> ElectionFixture:
 
 
 @pytest.fixture
-def data_dir() -> Path:
+def data_dir(fast_dir: Callable[[str], Path]) -> Path:
+    """An engine data folder on tmpfs, removed after the test."""
     return fast_dir("kiosk-data-")

@@ -4,29 +4,19 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from ballotcore.package import PinKdf
+from ballotcore.rng import OS_RANDOM, RandomSource
 from kiosk.clock import Clock, FakeClock
 from kiosk.devices import MemoryPrinter, MemoryScanner
 from kiosk.engine import KioskEngine
 from provisioning.create import PINS_FILE, create_election
 from provisioning.sample import write_sample
 from provisioning.testing import DEFAULT_REGENCY, TEST_PASSPHRASE, ElectionFixture
-
-SHM = Path("/dev/shm")
-
-
-def fast_dir(prefix: str) -> Path:
-    """A folder on tmpfs when available: fsync is free there, so tests of logic and
-    crash recovery (SIGKILL keeps the page cache) do not wait on a shared disk."""
-    base = SHM if SHM.is_dir() and os.access(SHM, os.W_OK) else None
-    return Path(tempfile.mkdtemp(prefix=prefix, dir=base))
 
 
 def custom_election(
@@ -55,6 +45,7 @@ def engine_for(
     clock: Clock | None = None,
     printer: MemoryPrinter | None = None,
     scanner: MemoryScanner | None = None,
+    rng: RandomSource = OS_RANDOM,
 ) -> KioskEngine:
     return KioskEngine(
         fx.package_paths()[0],
@@ -63,6 +54,7 @@ def engine_for(
         scanner=scanner if scanner is not None else MemoryScanner(),
         clock=clock or FakeClock(),
         expected_authority=fx.authority_id,
+        rng=rng,
     )
 
 

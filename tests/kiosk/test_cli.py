@@ -13,17 +13,18 @@ from ballotcore.verify import verify_bundle
 from kiosk.cli import group
 from provisioning.testing import ElectionFixture
 from suaradesa.cli import cli
-from tests.kiosk.helpers import fast_dir
+from tests import tmpfs
 
 
 def _run(election3: ElectionFixture, tmp_path: Path, deck: str, *extra: str) -> Result:
     (tmp_path / "deck.csv").write_text(deck)
-    return CliRunner().invoke(cli, [
-        "kiosk", "simulate", "--package", str(election3.package_paths()[0]),
-        "--data", str(fast_dir("cli-")), "--deck", str(tmp_path / "deck.csv"),
-        "--trustee-cards", str(election3.root / "trustee-cards"),
-        "--export", str(tmp_path / "usb"), *extra,
-    ])
+    with tmpfs.fast_folder("cli-") as data:
+        return CliRunner().invoke(cli, [
+            "kiosk", "simulate", "--package", str(election3.package_paths()[0]),
+            "--data", str(data), "--deck", str(tmp_path / "deck.csv"),
+            "--trustee-cards", str(election3.root / "trustee-cards"),
+            "--export", str(tmp_path / "usb"), *extra,
+        ])
 
 
 def test_simulate_prints_results_json_last(election3: ElectionFixture, tmp_path: Path) -> None:

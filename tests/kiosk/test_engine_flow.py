@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,34 @@ def test_runs_on_the_hardware_package_fakes(election3: ElectionFixture, data_dir
     assert e.reprint_receipts().printed
     e.confirm_cast()
     assert e.status().ballots == 1
+
+
+class _CountingRandom:
+    """The OS CSPRNG, counting the draws the engine makes through its `rng`."""
+
+    def __init__(self) -> None:
+        self.bytes_drawn = 0
+        self.bounds: list[int] = []
+
+    def token_bytes(self, nbytes: int) -> bytes:
+        self.bytes_drawn += nbytes
+        return secrets.token_bytes(nbytes)
+
+    def randbelow(self, exclusive_upper_bound: int) -> int:
+        self.bounds.append(exclusive_upper_bound)
+        return secrets.randbelow(exclusive_upper_bound)
+
+
+def test_slot_choice_and_encryption_draw_from_the_injected_rng(
+    election3: ElectionFixture, data_dir: Path
+) -> None:
+    source = _CountingRandom()
+    e = open_engine(election3, data_dir, rng=source)
+    pin = officer_pins(election3)[0]
+    free = len(e._free)
+    vote(e, pin, 2)
+    vote(e, pin, 3)
+    assert source.bounds == [free, free - 1]  # one uniform slot choice per cast
+    # 3 candidates: per ballot 3 ElGamal r + 3 x 3 proof scalars + 1 sum nonce, 64 bytes each
+    assert source.bytes_drawn == 2 * 13 * 64
+    e.close()

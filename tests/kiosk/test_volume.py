@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from kiosk.engine import KioskEngine
-from tests.kiosk.helpers import add_trustees, custom_election, fast_dir, officer_pins, open_engine
+from tests.kiosk.helpers import add_trustees, custom_election, officer_pins, open_engine
 
 N = 10_000
 
 
 @pytest.mark.slow
-def test_ten_thousand_ballots(tmp_path: Path) -> None:
+def test_ten_thousand_ballots(tmp_path: Path, fast_dir: Callable[[str], Path]) -> None:
     fx = custom_election(tmp_path / "e", ["Satu", "Dua"], N)
     e = open_engine(fx, fast_dir("volume-"))
     empty = open_engine(fx, fast_dir("volume-ref-"))  # the reference: a box as it starts

@@ -9,6 +9,7 @@ import pytest
 
 from ballotcore.package import PinKdf, unlock_kiosk_key
 from ballotcore.trustee_card import TRUSTEE_KDF, TRUSTEE_PIN_DIGITS, new_trustee_pin
+from provisioning import village
 from provisioning.testing import make_election
 
 
@@ -20,12 +21,37 @@ def test_default_costs_are_the_documented_ones() -> None:
     assert all(len(p) == TRUSTEE_PIN_DIGITS == 10 and p.isdigit() for p in pins)
 
 
-def test_no_pin_in_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG)
-    fx = make_election(tmp_path, villages=1, seed=21)
+def _leaked_secrets(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Run a real provisioning (in-process, so every logger reaches the capture), unlock a
+    kiosk key, and return the PINs and passphrase that appear in any captured log record."""
+    caplog.set_level(logging.DEBUG)  # root at DEBUG: every logger in every namespace
+    fx = make_election(tmp_path, villages=2, seed=21, workers=1)
     pkg = fx.package(0)
-    pins = fx.officer_pins(pkg.village.code, pkg.station.code)
-    unlock_kiosk_key(pkg, pins[0])
-    text = "\n".join(r.getMessage() for r in caplog.records)
-    secrets = pins + [fx.trustee_pin(pkg.village.code, t.index) for t in pkg.village.trustees]
-    assert not [s for s in secrets if s in text]
+    unlock_kiosk_key(pkg, fx.officer_pins(pkg.village.code, pkg.station.code)[0])
+    records = caplog.records
+    text = "\n".join([r.getMessage() for r in records] + [repr(r.__dict__) for r in records])
+    secrets = [fx.passphrase]
+    secrets += [pin for pins in fx.pins["officers"].values() for pin in pins]
+    secrets += [pin for by_index in fx.pins["trustees"].values() for pin in by_index.values()]
+    assert len(secrets) > 10
+    return [s for s in secrets if s in text]
+
+
+def test_no_pin_in_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    assert _leaked_secrets(tmp_path, caplog) == []
+
+
+def test_positive_control_a_logged_pin_is_seen(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    leak = logging.getLogger("provisioning.village")
+    real_new_pin = village.new_pin
+
+    def logging_new_pin() -> str:
+        pin = real_new_pin()
+        leak.debug("officer PIN %s", pin)  # the bug the check must catch
+        return pin
+
+    monkeypatch.setattr(village, "new_pin", logging_new_pin)
+    leaked = _leaked_secrets(tmp_path, caplog)
+    assert leaked and all(len(p) == 6 and p.isdigit() for p in leaked)

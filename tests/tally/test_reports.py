@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,21 +14,20 @@ from PIL import Image
 
 from suaradesa.cli import cli
 from tally.cli import group
+from tests.processes import run_group
+from tests.programs import require_program
 from tests.tally.factory import Election, run_station
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 
 
 def chromium_dom(url: str, tmp: Path) -> tuple[str, str]:
     """Load `url` in headless Chromium; return (DOM after scripts, console log lines)."""
-    assert CHROMIUM is not None
-    proc = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+    chromium = require_program("chromium", "chromium", "chromium-browser")
+    proc = run_group(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
          "--no-first-run", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", f"--user-data-dir={tmp / 'chromium-profile'}",
          "--enable-logging=stderr", "--v=0", "--dump-dom", url],
-        capture_output=True, text=True, timeout=120, check=True,
+        timeout=120, check=True,
     )
     console = [line for line in proc.stderr.splitlines() if "CONSOLE" in line]
     return proc.stdout, "\n".join(console)
@@ -79,7 +77,6 @@ def test_ties_are_flagged_not_broken(tmp_path: Path, db_path: Path, election: El
     assert all("missing stations" in v["status"] for v in others)
 
 
-@needs_chromium
 def test_html_report_renders_offline_without_console_errors(tmp_path: Path,
                                                            full_db: Path) -> None:
     out = tmp_path / "r.html"
@@ -92,7 +89,6 @@ def test_html_report_renders_offline_without_console_errors(tmp_path: Path,
     assert console == ""
 
 
-@needs_chromium
 def test_chromium_console_check_can_fail(tmp_path: Path) -> None:
     bad = tmp_path / "bad.html"
     bad.write_text("<html><body><script>missingFunction();</script></body></html>")
@@ -100,25 +96,24 @@ def test_chromium_console_check_can_fail(tmp_path: Path) -> None:
     assert "Uncaught" in console
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
 def test_pdf_berita_acara_converts_to_png(tmp_path: Path, full_db: Path,
                                           election: Election) -> None:
     out = tmp_path / "r.pdf"
     _run("results", "--db", str(full_db), "--format", "pdf", "--out", str(out))
-    subprocess.run(["pdftoppm", "-r", "50", "-png", str(out), str(tmp_path / "p")], check=True,
+    pdftoppm = require_program("pdftoppm", "poppler-utils")
+    pdftotext = require_program("pdftotext", "poppler-utils")
+    subprocess.run([pdftoppm, "-r", "50", "-png", str(out), str(tmp_path / "p")], check=True,
                    timeout=60)
     pages = sorted(tmp_path.glob("p-*.png"))
     assert len(pages) >= 1 + len(election.record.definition.villages)
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
-                          check=True).stdout if shutil.which("pdftotext") else ""
-    if text:
-        assert "BERITA ACARA" in text and "REKAPITULASI HASIL PENGHITUNGAN SUARA" in text
+    text = subprocess.run([pdftotext, str(out), "-"], capture_output=True, text=True,
+                          check=True, timeout=60).stdout
+    assert "BERITA ACARA" in text and "REKAPITULASI HASIL PENGHITUNGAN SUARA" in text
     image = Image.open(pages[1]).convert("L")
     dark = sum(image.histogram()[:128])
     assert dark > 2000  # the page has content, not a blank sheet
 
 
-@needs_chromium
 def test_publish_bulletin_board_finds_a_tracking_code(tmp_path: Path, full_db: Path,
                                                       runs: dict) -> None:
     from ballotcore.tracking import tracking_code

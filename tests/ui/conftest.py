@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.processes import run_group
+from tests.programs import require_program
 
 DRIVER = Path(__file__).with_name("driver.py")
 
@@ -25,13 +26,11 @@ def run_scenario(tmp_path: Path, scenario: str, *args: str, timeout: float = 150
     """Run one scenario in a subprocess; return its JSON result (fail on a crash)."""
     cmd = [sys.executable, str(DRIVER), scenario, str(tmp_path / scenario), *args]
     if not os.environ.get("DISPLAY"):
-        xvfb = shutil.which("xvfb-run")
-        if xvfb is None:
-            pytest.fail("no DISPLAY and no xvfb-run: install xvfb")
+        xvfb = require_program("xvfb-run", "xvfb")
         cmd = [xvfb, "-a", "-s", "-screen 0 1600x1600x24", *cmd]
     env = dict(os.environ, KIVY_NO_ARGS="1", KIVY_NO_CONSOLELOG="1", KIVY_NO_FILELOG="1",
                KIVY_HOME=str(tmp_path / "kivy-home"))
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    proc = run_group(cmd, timeout=timeout, env=env)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
     if not lines:
         pytest.fail(f"driver crashed (exit {proc.returncode}):\n{proc.stdout[-3000:]}\n"

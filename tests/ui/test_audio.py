@@ -6,7 +6,6 @@ line the kiosk uses, so the test hears (as a WAV file) what a voter would.
 
 from __future__ import annotations
 
-import shutil
 import stat
 import threading
 import wave
@@ -15,15 +14,14 @@ from pathlib import Path
 import pytest
 
 from kiosk.ui.audio import Speaker
-
-ESPEAK = shutil.which("espeak-ng")
-pytestmark = pytest.mark.skipif(ESPEAK is None, reason="espeak-ng is not installed")
+from tests.programs import require_program
 
 
 def _recording_speaker(tmp_path: Path) -> tuple[Speaker, Path]:
     wav = tmp_path / "spoken.wav"
     wrapper = tmp_path / "espeak-record"
-    wrapper.write_text(f'#!/bin/sh\nexec {ESPEAK} -w {wav} "$@"\n', encoding="utf-8")
+    espeak = require_program("espeak-ng", "espeak-ng")
+    wrapper.write_text(f'#!/bin/sh\nexec {espeak} -w {wav} "$@"\n', encoding="utf-8")
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
     return Speaker(program=str(wrapper)), wav
 
