@@ -253,7 +253,7 @@ def test_positive_control_a_leaky_engine_fails_every_check(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     n = 60
-    fx = custom_election(tmp_path / "e", MARKERS, 40)
+    fx = custom_election(tmp_path / "e", MARKERS, n)  # every ballot needs a voter on the DPT
     leak = logging.getLogger("kiosk.voting")
     real_select = KioskEngine.select
 
