@@ -2,7 +2,7 @@
 
 The engine never talks to a serial port. It is handed objects that satisfy the two small
 Protocols below: the real drivers and pty simulators of the `hardware` package, or the
-in-memory `MemoryPrinter` / `MemoryScanner` here (unit tests, the headless simulation).
+in-memory `MemoryContentPrinter` / `MemoryScanner` here (unit tests, the headless simulation).
 Receipt *content* is the `hardware.receipts` dataclasses; layout and bytes are the
 hardware package's business.
 
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 @runtime_checkable
-class ReceiptPrinter(Protocol):
+class ContentPrinter(Protocol):
     def status(self) -> PrinterStatus:
         """The printer's current status (a value, never raises for device faults)."""
         ...
@@ -43,7 +43,7 @@ class ReceiptPrinter(Protocol):
 
 
 @runtime_checkable
-class QrScanner(Protocol):
+class PollingScanner(Protocol):
     def status(self) -> str:
         """"ready" or a fault code such as "disconnected"."""
         ...
@@ -64,7 +64,7 @@ class PrintOutcome:
 class Devices:
     """The printer and scanner the engine was given (either may be None)."""
 
-    def __init__(self, printer: ReceiptPrinter | None, scanner: QrScanner | None) -> None:
+    def __init__(self, printer: ContentPrinter | None, scanner: PollingScanner | None) -> None:
         self.printer = printer
         self.scanner = scanner
 
@@ -104,7 +104,7 @@ class Devices:
 
 
 @dataclass
-class MemoryPrinter:
+class MemoryContentPrinter:
     """A printer that keeps what it printed in a list; set `fault` to simulate a fault.
     `reprints[i]` says whether `printed[i]` was printed marked as a reprint."""
 
@@ -141,7 +141,7 @@ class MemoryScanner:
 
 class HardwarePrinter:
     """Adapts a `hardware.printer.ReceiptPrinter` (serial driver, pty simulator or
-    `hardware.fakes.MemoryPrinter`) to the engine's `ReceiptPrinter`: lays the content
+    `hardware.fakes.MemoryPrinter`) to the engine's `ContentPrinter`: lays the content
     out for the paper width and prints it as one job.
 
     A reprint is the hardware layer's `job.reprint()` (printed from the top under a
@@ -186,7 +186,7 @@ class HardwarePrinter:
 class HardwareScanner:
     """Adapts a `hardware.scanner.QrScanner` (serial driver, pty simulator or
     `hardware.fakes.ManualScanner`; payloads arrive by callback there) to the engine's
-    polling `QrScanner`: texts delivered to `deliver` (from the driver's reader thread)
+    `PollingScanner`: texts delivered to `deliver` (from the driver's reader thread)
     are queued for `read(timeout)`, which waits up to `timeout` seconds for one.
 
     Build it with `HardwareScanner.started(lambda deliver: SerialScanner(url, deliver))`,

@@ -144,7 +144,7 @@ class KioskBridge:
 
     def login_refusal(self, exc: BaseException) -> str | None:
         """The catalog message for a refused PIN, or None if `exc` is not a PIN refusal."""
-        if isinstance(exc, kerr.WrongPin):
+        if isinstance(exc, kerr.PinRejected):
             return tr.gettext("Wrong PIN. {remaining} attempts left before the kiosk makes you wait.").format(remaining=exc.remaining)
         if isinstance(exc, kerr.PinWait):
             return tr.gettext("Too many wrong PINs. Wait {seconds} seconds, then try again.").format(seconds=int(exc.seconds + 0.999))

@@ -14,13 +14,13 @@ import os
 import sys
 from pathlib import Path
 
-from kiosk.devices import MemoryPrinter, MemoryScanner
+from kiosk.devices import MemoryContentPrinter, MemoryScanner
 from kiosk.engine import KioskEngine
 
 
 def main() -> None:
     package, data, authority, pin, total, confirmations = sys.argv[1:7]
-    engine = KioskEngine(Path(package), Path(data), printer=MemoryPrinter(),
+    engine = KioskEngine(Path(package), Path(data), printer=MemoryContentPrinter(),
                          scanner=MemoryScanner(), expected_authority=authority)
     engine.officer_login(pin)
     if engine.status().polls == "setup":

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from ballotcore.package import PinKdf
 from kiosk.clock import Clock, FakeClock
-from kiosk.devices import MemoryPrinter, MemoryScanner
+from kiosk.devices import MemoryContentPrinter, MemoryScanner
 from kiosk.engine import KioskEngine
 from provisioning.create import PINS_FILE, create_election
 from provisioning.sample import write_sample
@@ -53,13 +53,13 @@ def engine_for(
     fx: ElectionFixture,
     data: Path,
     clock: Clock | None = None,
-    printer: MemoryPrinter | None = None,
+    printer: MemoryContentPrinter | None = None,
     scanner: MemoryScanner | None = None,
 ) -> KioskEngine:
     return KioskEngine(
         fx.package_paths()[0],
         data,
-        printer=printer if printer is not None else MemoryPrinter(),
+        printer=printer if printer is not None else MemoryContentPrinter(),
         scanner=scanner if scanner is not None else MemoryScanner(),
         clock=clock or FakeClock(),
         expected_authority=fx.authority_id,
