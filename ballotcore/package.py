@@ -448,16 +448,3 @@ __all__ = [
     "unlock_kiosk_key",
 ]
 
-
-__all__ = [
-    "PackageError",
-    "PinKdf",
-    "StationPackage",
-    "WrongPin",
-    "check_officer_pin",
-    "derive_pin_keys",
-    "is_weak_pin",
-    "load_package",
-    "new_pin",
-    "unlock_kiosk_key",
-]
