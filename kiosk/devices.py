@@ -10,21 +10,42 @@ A printer fault is a value, never an exception that could interrupt the engine h
 `Devices.print` always returns a `PrintOutcome`, whatever the driver did (it may raise,
 return a fault status, or be absent). The engine decides what a failure means: a zero
 report that did not print keeps the polls closed; a voter receipt that did not print is
-recorded in the event log and never touches the ballot already committed.
+recorded in the event log and never touches the ballot already committed. A driver that
+raises is logged as a warning with its traceback (the bug is in the driver, and the
+technician needs to see where), then turned into a fault value as above. For the voter's
+paper record the exception's message is withheld (a driver might have put the content,
+i.e. the vote, into it); its type and every frame are still logged.
 """
 
 from __future__ import annotations
 
 import logging
 import queue
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from hardware.receipts import ReceiptContent
+from hardware.receipts import ReceiptContent, VoterRecord
 from hardware.status import PrinterFault, PrinterStatus
 
 log = logging.getLogger(__name__)
+
+
+def _log_driver_error(what: str, exc: BaseException, withhold: bool = False) -> None:
+    """Log a driver's exception as a warning with its traceback.
+
+    `withhold` drops the exception's message (kept: type, frames), for jobs whose content
+    must never reach a log.
+    """
+    if not withhold:
+        log.warning("%s failed: %s", what, type(exc).__name__, exc_info=exc)
+        return
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.warning(
+        "%s failed: %s (message withheld: voter's record)\nTraceback (most recent call last):\n%s",
+        what, type(exc).__name__, frames.rstrip(),
+    )  # fmt: skip
 
 
 @runtime_checkable
@@ -75,7 +96,7 @@ class Devices:
         try:
             return self.printer.status().code
         except Exception as exc:  # a driver bug must not stop the ballot box
-            log.warning("printer status query failed: %s", type(exc).__name__)
+            _log_driver_error("printer status query", exc)
             return PrinterFault.NOT_RESPONDING.value
 
     def scanner_status(self) -> str:
@@ -84,7 +105,7 @@ class Devices:
         try:
             return self.scanner.status()
         except Exception as exc:
-            log.warning("scanner status query failed: %s", type(exc).__name__)
+            _log_driver_error("scanner status query", exc)
             return "not-responding"
 
     def print(self, content: ReceiptContent, reprint: bool = False) -> PrintOutcome:
@@ -98,7 +119,9 @@ class Devices:
             else:
                 status = self.printer.print_receipt(content)
         except Exception as exc:
-            log.warning("printing %s failed: %s", type(content).__name__, type(exc).__name__)
+            _log_driver_error(
+                f"printing {type(content).__name__}", exc, withhold=isinstance(content, VoterRecord)
+            )
             return PrintOutcome(False, PrinterFault.DISCONNECTED.value)
         return PrintOutcome(status.ok, status.code)
 
