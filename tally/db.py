@@ -29,12 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ballotcore.errors import BallotCoreError
+from ballotcore.limits import MAX_STORED_RECORD_BYTES
 from ballotcore.public_record import PublicRecord, parse_public_record
 from ballotcore.signing import key_id
 from tally.errors import DatabaseError
 
 SCHEMA_VERSION = "tally-1"
-MAX_RECORD_BYTES = 64 * 1024 * 1024
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -296,7 +296,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _parse_record(data: bytes, authority: str | None) -> PublicRecord:
-    if len(data) > MAX_RECORD_BYTES:
+    if len(data) > MAX_STORED_RECORD_BYTES:
         raise DatabaseError("the public election record is implausibly large")
     try:
         return parse_public_record(data, authority)
