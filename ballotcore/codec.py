@@ -20,8 +20,8 @@ from typing import Any
 
 from ballotcore import group
 from ballotcore.errors import CryptoError, RecordError
+from ballotcore.limits import MAX_RECORD_BYTES
 
-MAX_RECORD_BYTES = 256 * 1024 * 1024
 MAX_INT = 2**53
 
 

@@ -20,10 +20,10 @@ from typing import Any
 from ballotcore.codec import decode_record, encode_record
 from ballotcore.errors import DefinitionError, RecordError
 from ballotcore.hashing import digest32
+from ballotcore.limits import MAX_DPT
 
 KIND = "definition"
 VERSION = 1
-MAX_DPT = 100_000
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _VILLAGE_KEYS = {
     "code", "name", "district", "single_candidate", "threshold", "candidates", "stations",

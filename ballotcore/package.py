@@ -41,6 +41,7 @@ from ballotcore.codec import decode_record, encode_record, expect_keys, field, h
 from ballotcore.election import Station, Village
 from ballotcore.errors import BallotCoreError
 from ballotcore.hashing import digest32, hash_bytes
+from ballotcore.limits import MAX_PACKAGE_FILE_BYTES
 from ballotcore.pins import PinKdf, derive_pin_keys, is_weak_pin, new_pin
 from ballotcore.public_record import (
     CERT_LABEL,
@@ -62,7 +63,6 @@ PHOTO_DIR = "photos"
 PACKAGE_SUFFIX = ".sdpkg"
 OFFICER_SLOTS = 2
 OFFICER_PIN_DIGITS = 6
-MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 class PackageError(BallotCoreError):
@@ -260,7 +260,7 @@ def _read(root: Path, rel: str) -> bytes:
     p = root / rel
     if not p.is_file():
         raise PackageError("missing")
-    if p.stat().st_size > MAX_FILE_BYTES:
+    if p.stat().st_size > MAX_PACKAGE_FILE_BYTES:
         raise PackageError("file is too large")
     return p.read_bytes()
 
@@ -448,16 +448,3 @@ __all__ = [
     "unlock_kiosk_key",
 ]
 
-
-__all__ = [
-    "PackageError",
-    "PinKdf",
-    "StationPackage",
-    "WrongPin",
-    "check_officer_pin",
-    "derive_pin_keys",
-    "is_weak_pin",
-    "load_package",
-    "new_pin",
-    "unlock_kiosk_key",
-]

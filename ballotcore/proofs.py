@@ -49,10 +49,6 @@ class EqualityProof:
     v: int
 
 
-def _sb(k: int) -> bytes:
-    return k.to_bytes(32, "little")
-
-
 def prove_zero_one(
     public_key: bytes,
     a: bytes,

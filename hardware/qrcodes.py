@@ -1,18 +1,15 @@
 """QR code geometry for receipts: the version a text needs and its module matrix.
 
 The printer draws native QR codes itself (GS ( k), choosing the version; the raster
-fallback and the simulator draw them with the `qrcode` library. Both use byte mode and
-error correction M, so the version computed here is the one the printer will use.
+fallback and the simulator draw them with `segno`. Both use byte mode and error
+correction M (segno's error boost is turned off, as a printer has none), so the version
+computed here is the one the printer will use. segno chooses the mask pattern by the
+standard's penalty rules, as a printer's encoder does.
 """
 
 from __future__ import annotations
 
-from functools import cache
-
-import qrcode
-import qrcode.base
-import qrcode.constants
-from qrcode.util import QRData
+import segno
 
 from hardware.document import PaperWidth
 
@@ -21,22 +18,21 @@ QUIET_ZONE = 4
 #: Largest module size, in dots, the layout asks for (ESC/POS allows 1..16).
 MAX_MODULE_DOTS = 6
 
+#: Bytes a byte-mode code of version 1..40 holds at level M (ISO/IEC 18004 table 7).
+#: A table rather than a question to the encoder: computing the version this way is cheap,
+#: and tests/hardware/test_qrcodes.py checks every entry against segno.
+BYTE_CAPACITY_M = (
+    14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251, 287, 331, 362, 412, 450, 504, 560,
+    624, 666, 711, 779, 857, 911, 997, 1059, 1125, 1190, 1264, 1370, 1452, 1538, 1628,
+    1722, 1809, 1911, 1989, 2099, 2213, 2331,
+)  # fmt: skip
 
-def _code(data: str) -> qrcode.QRCode:
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    # One byte-mode segment, as a printer's native encoder produces.
-    code.add_data(QRData(data.encode("ascii"), mode=qrcode.util.MODE_8BIT_BYTE))
-    code.make(fit=True)
-    return code
 
-
-@cache
 def byte_capacity(version: int) -> int:
-    """Bytes a byte-mode code of `version` holds at level M (ISO/IEC 18004 table 7)."""
-    blocks = qrcode.base.rs_blocks(version, qrcode.constants.ERROR_CORRECT_M)
-    data_bits = 8 * sum(block.data_count for block in blocks)
-    count_bits = 8 if version <= 9 else 16
-    return (data_bits - 4 - count_bits) // 8
+    """Bytes a byte-mode code of `version` (1..40) holds at level M."""
+    if not 1 <= version <= 40:
+        raise ValueError(f"QR version {version} is not in 1..40")
+    return BYTE_CAPACITY_M[version - 1]
 
 
 def qr_version(data: str) -> int:
@@ -45,15 +41,20 @@ def qr_version(data: str) -> int:
     Computed from the capacity table rather than by building the code, which is slow.
     """
     size = len(data.encode("ascii"))
-    for version in range(1, 41):
-        if byte_capacity(version) >= size:
+    for version, capacity in enumerate(BYTE_CAPACITY_M, start=1):
+        if capacity >= size:
             return version
     raise ValueError(f"{size} bytes do not fit any QR code at level M")
 
 
+def encode(data: bytes, error: str = "M") -> segno.QRCode:
+    """`data` as one byte-mode segment at exactly level `error` (L, M, Q or H)."""
+    return segno.make(data, error=error.lower(), mode="byte", micro=False, boost_error=False)
+
+
 def qr_matrix(data: str) -> list[list[bool]]:
     """The module matrix of `data` (True = dark), without quiet zone."""
-    return [list(row) for row in _code(data).get_matrix()]
+    return [[bool(module) for module in row] for row in encode(data.encode("ascii")).matrix]
 
 
 def module_dots(data: str, width: PaperWidth) -> int:

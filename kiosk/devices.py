@@ -2,7 +2,7 @@
 
 The engine never talks to a serial port. It is handed objects that satisfy the two small
 Protocols below: the real drivers and pty simulators of the `hardware` package, or the
-in-memory `MemoryPrinter` / `MemoryScanner` here (unit tests, the headless simulation).
+in-memory `MemoryContentPrinter` / `MemoryScanner` here (unit tests, the headless simulation).
 Receipt *content* is the `hardware.receipts` dataclasses; layout and bytes are the
 hardware package's business.
 
@@ -10,25 +10,46 @@ A printer fault is a value, never an exception that could interrupt the engine h
 `Devices.print` always returns a `PrintOutcome`, whatever the driver did (it may raise,
 return a fault status, or be absent). The engine decides what a failure means: a zero
 report that did not print keeps the polls closed; a voter receipt that did not print is
-recorded in the event log and never touches the ballot already committed.
+recorded in the event log and never touches the ballot already committed. A driver that
+raises is logged as a warning with its traceback (the bug is in the driver, and the
+technician needs to see where), then turned into a fault value as above. For the voter's
+paper record the exception's message is withheld (a driver might have put the content,
+i.e. the vote, into it); its type and every frame are still logged.
 """
 
 from __future__ import annotations
 
 import logging
 import queue
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from hardware.receipts import ReceiptContent
+from hardware.receipts import ReceiptContent, VoterRecord
 from hardware.status import PrinterFault, PrinterStatus
 
 log = logging.getLogger(__name__)
 
 
+def _log_driver_error(what: str, exc: BaseException, withhold: bool = False) -> None:
+    """Log a driver's exception as a warning with its traceback.
+
+    `withhold` drops the exception's message (kept: type, frames), for jobs whose content
+    must never reach a log.
+    """
+    if not withhold:
+        log.warning("%s failed: %s", what, type(exc).__name__, exc_info=exc)
+        return
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.warning(
+        "%s failed: %s (message withheld: voter's record)\nTraceback (most recent call last):\n%s",
+        what, type(exc).__name__, frames.rstrip(),
+    )  # fmt: skip
+
+
 @runtime_checkable
-class ReceiptPrinter(Protocol):
+class ContentPrinter(Protocol):
     def status(self) -> PrinterStatus:
         """The printer's current status (a value, never raises for device faults)."""
         ...
@@ -43,7 +64,7 @@ class ReceiptPrinter(Protocol):
 
 
 @runtime_checkable
-class QrScanner(Protocol):
+class PollingScanner(Protocol):
     def status(self) -> str:
         """"ready" or a fault code such as "disconnected"."""
         ...
@@ -64,7 +85,7 @@ class PrintOutcome:
 class Devices:
     """The printer and scanner the engine was given (either may be None)."""
 
-    def __init__(self, printer: ReceiptPrinter | None, scanner: QrScanner | None) -> None:
+    def __init__(self, printer: ContentPrinter | None, scanner: PollingScanner | None) -> None:
         self.printer = printer
         self.scanner = scanner
 
@@ -75,7 +96,7 @@ class Devices:
         try:
             return self.printer.status().code
         except Exception as exc:  # a driver bug must not stop the ballot box
-            log.warning("printer status query failed: %s", type(exc).__name__)
+            _log_driver_error("printer status query", exc)
             return PrinterFault.NOT_RESPONDING.value
 
     def scanner_status(self) -> str:
@@ -84,7 +105,7 @@ class Devices:
         try:
             return self.scanner.status()
         except Exception as exc:
-            log.warning("scanner status query failed: %s", type(exc).__name__)
+            _log_driver_error("scanner status query", exc)
             return "not-responding"
 
     def print(self, content: ReceiptContent, reprint: bool = False) -> PrintOutcome:
@@ -98,13 +119,15 @@ class Devices:
             else:
                 status = self.printer.print_receipt(content)
         except Exception as exc:
-            log.warning("printing %s failed: %s", type(content).__name__, type(exc).__name__)
+            _log_driver_error(
+                f"printing {type(content).__name__}", exc, withhold=isinstance(content, VoterRecord)
+            )
             return PrintOutcome(False, PrinterFault.DISCONNECTED.value)
         return PrintOutcome(status.ok, status.code)
 
 
 @dataclass
-class MemoryPrinter:
+class MemoryContentPrinter:
     """A printer that keeps what it printed in a list; set `fault` to simulate a fault.
     `reprints[i]` says whether `printed[i]` was printed marked as a reprint."""
 
@@ -141,7 +164,7 @@ class MemoryScanner:
 
 class HardwarePrinter:
     """Adapts a `hardware.printer.ReceiptPrinter` (serial driver, pty simulator or
-    `hardware.fakes.MemoryPrinter`) to the engine's `ReceiptPrinter`: lays the content
+    `hardware.fakes.MemoryPrinter`) to the engine's `ContentPrinter`: lays the content
     out for the paper width and prints it as one job.
 
     A reprint is the hardware layer's `job.reprint()` (printed from the top under a
@@ -186,7 +209,7 @@ class HardwarePrinter:
 class HardwareScanner:
     """Adapts a `hardware.scanner.QrScanner` (serial driver, pty simulator or
     `hardware.fakes.ManualScanner`; payloads arrive by callback there) to the engine's
-    polling `QrScanner`: texts delivered to `deliver` (from the driver's reader thread)
+    `PollingScanner`: texts delivered to `deliver` (from the driver's reader thread)
     are queued for `read(timeout)`, which waits up to `timeout` seconds for one.
 
     Build it with `HardwareScanner.started(lambda deliver: SerialScanner(url, deliver))`,

@@ -15,7 +15,7 @@ and the appliance shows "out of service" and restarts, never a silent wrong stat
     ├── StorageError           the database cannot be opened or has an unknown schema
     ├── LockedError            the database is still locked: an officer must log in
     ├── PinError               an officer PIN was refused
-    │   ├── WrongPin               the PIN is wrong (attempts left in .remaining)
+    │   ├── PinRejected            the PIN is wrong (attempts left in .remaining)
     │   ├── PinWait                too many wrong PINs: wait .seconds before trying again
     │   └── PinLockedOut           15 wrong PINs: locked until the kiosk is re-provisioned
     ├── TransitionRefused      the polls or voter-session state does not allow this action
@@ -75,7 +75,7 @@ class PinError(KioskError):
     message_id = "kiosk.pin.error"
 
 
-class WrongPin(PinError):
+class PinRejected(PinError):
     message_id = "kiosk.pin.wrong"
 
     def __init__(self, remaining: int):

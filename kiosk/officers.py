@@ -1,6 +1,6 @@
 """Officer PIN checks: the lock-out policy applied around the package's scrypt check.
 
-`PinGuard.check(pin)` returns the officer slot for a correct PIN or raises (`WrongPin`,
+`PinGuard.check(pin)` returns the officer slot for a correct PIN or raises (`PinRejected`,
 `PinWait`, `PinLockedOut`); every attempt updates the state file (`kiosk.pinstate`)
 before the answer is given, so pulling the plug after a wrong PIN cannot erase it.
 
@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from ballotcore import package as pkg
 from kiosk import pinstate
 from kiosk.clock import Clock, iso_seconds
-from kiosk.errors import PinLockedOut, PinWait, WrongPin
+from kiosk.errors import PinLockedOut, PinRejected, PinWait
 from kiosk.pinstate import PinRecord, PinStateFile
 
 
@@ -51,13 +51,13 @@ class PinGuard:
             self._file.save(self.record)
             raise
 
-    def _failed(self) -> WrongPin | PinLockedOut:
+    def _failed(self) -> PinRejected | PinLockedOut:
         now, text = self._now()
         self.record = pinstate.after_failure(self.record, now, text)
         self._file.save(self.record)
         if self.record.locked:
             return PinLockedOut()
-        return WrongPin(pinstate.remaining_free(self.record))
+        return PinRejected(pinstate.remaining_free(self.record))
 
     def _succeeded(self) -> None:
         if self.record.failures or self.record.last_failure is not None:

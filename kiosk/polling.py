@@ -25,7 +25,7 @@ class PollingActions(KioskEngineBase):
     @locked
     def officer_login(self, pin: str) -> Status:
         """Check an officer PIN; the first success unlocks the kiosk key and opens (or
-        creates, or recovers) the encrypted database. Raises WrongPin/PinWait/PinLockedOut."""
+        creates, or recovers) the encrypted database. Raises PinRejected/PinWait/PinLockedOut."""
         try:
             slot, key = self.pins.unlock(pin)
         except PinError:

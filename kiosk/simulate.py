@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.devices import HardwarePrinter, MemoryPrinter, MemoryScanner, ReceiptPrinter
+from kiosk.devices import ContentPrinter, HardwarePrinter, MemoryContentPrinter, MemoryScanner
 from kiosk.engine import KioskEngine
 from kiosk.errors import KioskError
 
@@ -153,7 +153,7 @@ def simulate(
         raise SimulationError(f"{data} already holds a kiosk database; use an empty folder")
     deck = read_deck(deck_path)
     with contextlib.ExitStack() as stack:
-        printer: ReceiptPrinter = MemoryPrinter()
+        printer: ContentPrinter = MemoryContentPrinter()
         sim: Any = None
         if printer_out is not None:
             sim, printer = _paper_printer(Path(printer_out), stack)
@@ -181,7 +181,7 @@ def simulate(
     return summary
 
 
-def _paper_printer(out_dir: Path, stack: contextlib.ExitStack) -> tuple[Any, ReceiptPrinter]:
+def _paper_printer(out_dir: Path, stack: contextlib.ExitStack) -> tuple[Any, ContentPrinter]:
     """A started pty printer simulator writing to `out_dir`, and the engine's adapter
     around the real serial driver talking to it (both closed by `stack`)."""
     from hardware.errors import HardwareError

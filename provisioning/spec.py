@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ballotcore.election import MAX_DPT, ElectionDefinition, parse_definition
+from ballotcore.election import ElectionDefinition, parse_definition
 from ballotcore.errors import DefinitionError
+from ballotcore.limits import MAX_DPT, MAX_PHOTO_BYTES, MiB
 
 SETTINGS = "settings.toml"
 FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -208,6 +209,11 @@ def load_spec(spec_dir: Path) -> Spec:
             ppath = spec_dir / PHOTO_DIR / photo
             if not ppath.is_file():
                 raise _err("candidates.csv", line, "photo", f"{PHOTO_DIR}/{photo} does not exist")
+            if ppath.stat().st_size > MAX_PHOTO_BYTES:
+                raise _err(
+                    "candidates.csv", line, "photo",
+                    f"{PHOTO_DIR}/{photo} is larger than {MAX_PHOTO_BYTES // MiB} MiB",
+                )  # fmt: skip
             photos[photo] = ppath.read_bytes()
         v["candidates"].append(
             {"number": number, "name": row["name"], "photo": photo, "line": line}

@@ -1,5 +1,6 @@
 # Shared set-up for scripts/test and scripts/demo (sourced, not run).
-# Creates .venv if missing, installs the project with its extras, and installs the
+# Creates .venv if missing, installs the locked dependencies (requirements.lock) and the
+# project, and installs the
 # Debian/Ubuntu packages the GUI, printing and report tests need when run as root.
 set -euo pipefail
 
@@ -46,14 +47,19 @@ ensure_venv() {
     echo "setup: creating .venv with $($py --version)"
     "$py" -m venv .venv
   fi
-  # Reinstall only when the declared dependencies changed (stamp = hash of setup.cfg).
+  # Reinstall only when the declared or locked dependencies changed
+  # (stamp = hash of setup.cfg, pyproject.toml and requirements.lock).
   local stamp=".venv/.suaradesa-installed" want
-  want=$(sha256sum setup.cfg pyproject.toml | sha256sum | cut -c1-16)
+  want=$(sha256sum setup.cfg pyproject.toml requirements.lock | sha256sum | cut -c1-16)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    echo "setup: installing SuaraDesa and its dependencies into .venv"
-    .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-    .venv/bin/python -m pip install -q -e ".[dev]" 2>&1 | grep -v "^WARNING: Location" || true
-    .venv/bin/python -c "import ballotcore, kivy, sqlcipher3, rbcl, zxingcpp" \
+    echo "setup: installing SuaraDesa and its locked dependencies into .venv"
+    # Every third-party package, and the build backend, from the lock with hashes
+    # (scripts/lock regenerates it); then the project itself without resolving anything.
+    .venv/bin/python -m pip install -q --require-hashes -r requirements.lock 2>&1 \
+      | grep -v "^WARNING: Location" || true
+    .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e . 2>&1 \
+      | grep -v "^WARNING: Location" || true
+    KIVY_NO_CONSOLELOG=1 KIVY_NO_FILELOG=1 .venv/bin/python -c "import ballotcore, kivy, sqlcipher3, rbcl, zxingcpp, segno" \
       || { echo "setup: installation failed" >&2; return 1; }
     echo "$want" > "$stamp"
   fi

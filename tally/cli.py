@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from ballotcore.limits import MAX_PUBLIC_RECORD_BYTES
 from tally.db import TallyDB
 from tally.errors import TallyError
 
@@ -33,7 +34,7 @@ def _open(db_path: Path, record: Path | None = None, authority: str | None = Non
     try:
         data = None
         if record is not None:
-            if record.stat().st_size > 64 * 1024 * 1024:
+            if record.stat().st_size > MAX_PUBLIC_RECORD_BYTES:
                 raise click.ClickException(f"{record} is too large to be a public record.")
             data = record.read_bytes()
         return TallyDB.open(db_path, data, authority)

@@ -41,12 +41,12 @@ from pathlib import Path
 from typing import Any
 
 from ballotcore.errors import BallotCoreError
+from ballotcore.limits import MAX_STORED_RECORD_BYTES
 from ballotcore.public_record import PublicRecord, parse_public_record
 from ballotcore.signing import key_id
 from tally.errors import DatabaseError
 from tally.lineage import BundleFacts
 
-MAX_RECORD_BYTES = 64 * 1024 * 1024
 #: Longest stored text taken from an input (file names, reasons): bounded, escaped.
 MAX_LABEL = 240
 
@@ -469,7 +469,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _parse_record(data: bytes, authority: str | None) -> PublicRecord:
-    if len(data) > MAX_RECORD_BYTES:
+    if len(data) > MAX_STORED_RECORD_BYTES:
         raise DatabaseError("the public election record is implausibly large")
     try:
         return parse_public_record(data, authority)

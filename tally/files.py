@@ -24,12 +24,13 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from ballotcore.limits import (
+    MAX_BUNDLE_BYTES,
+    MAX_FOLDER_DEPTH,
+    MAX_FOLDER_ENTRIES,
+    MAX_IMAGE_BYTES,
+)
 from tally.errors import RejectedInput
-
-MAX_BUNDLE_BYTES = 64 * 1024 * 1024
-MAX_IMAGE_BYTES = 32 * 1024 * 1024
-MAX_DEPTH = 6
-MAX_ENTRIES = 200_000
 
 BUNDLE_SUFFIXES = frozenset({".sdbundle"})
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg"})
@@ -89,8 +90,8 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Refused]]:
 
 
 def _walk(folder: Path, depth: int, files: list[Path], refused: list[Refused], seen: int) -> int:
-    if depth > MAX_DEPTH:
-        refused.append(Refused(folder, f"is nested more than {MAX_DEPTH} folders deep"))
+    if depth > MAX_FOLDER_DEPTH:
+        refused.append(Refused(folder, f"is nested more than {MAX_FOLDER_DEPTH} folders deep"))
         return seen
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -99,8 +100,8 @@ def _walk(folder: Path, depth: int, files: list[Path], refused: list[Refused], s
         return seen
     for entry in entries:
         seen += 1
-        if seen > MAX_ENTRIES:
-            refused.append(Refused(folder, f"holds more than {MAX_ENTRIES} entries"))
+        if seen > MAX_FOLDER_ENTRIES:
+            refused.append(Refused(folder, f"holds more than {MAX_FOLDER_ENTRIES} entries"))
             return seen
         path = Path(entry.path)
         if entry.name.startswith("."):

@@ -23,6 +23,7 @@ from PIL import Image, ImageOps
 
 from ballotcore.errors import BallotCoreError
 from ballotcore.hashing import digest32
+from ballotcore.limits import MAX_IMAGE_PIXELS
 from ballotcore.public_record import PublicRecord
 from ballotcore.results import LABEL as RESULTS_LABEL
 from ballotcore.results import StationResults
@@ -32,7 +33,6 @@ from hardware.qrparts import join_qr_parts, parse_qr_part
 from tally.errors import RejectedInput
 
 #: Largest photo accepted, in pixels (a 48-megapixel phone camera); refused before decoding.
-MAX_PIXELS = 50_000_000
 #: Longest side an image is scaled down to before the first read (keeps decoding fast).
 WORK_SIDE = 2400
 
@@ -52,7 +52,7 @@ def _open_image(data: bytes) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             opened = Image.open(io.BytesIO(data))
             width, height = opened.size
-            if width * height > MAX_PIXELS:
+            if width * height > MAX_IMAGE_PIXELS:
                 raise RejectedInput(f"photo is {width}x{height} pixels, more than allowed")
             opened.load()
         image: Image.Image = ImageOps.exif_transpose(opened) or opened

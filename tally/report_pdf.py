@@ -15,15 +15,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
 from fpdf import FPDF
 
 from tally.model import TallyView
 from tally.report import CAUSE_TEXT, pct_text, to_dict
 
 _FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
-_DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-           "September", "Oktober", "November", "Desember")
 _STATUS = {
     "complete": "lengkap",
     "provisional": "sementara (QR)",
@@ -45,9 +43,8 @@ def _station_status(s: dict[str, Any]) -> str:
 
 
 def tanggal(iso: str) -> str:
-    """An ISO date as Indonesian prose: 'Minggu, 22 November 2026'."""
-    d = dt.date.fromisoformat(iso)
-    return f"{_DAYS[d.weekday()]}, {d.day} {_MONTHS[d.month - 1]} {d.year}"
+    """An ISO date as Indonesian prose: 'Minggu, 22 November 2026' (CLDR's id_ID names)."""
+    return format_date(dt.date.fromisoformat(iso), format="EEEE, d MMMM y", locale="id_ID")
 
 
 class _Doc(FPDF):

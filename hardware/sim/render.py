@@ -3,7 +3,7 @@
 Text is drawn character by character into fixed cells (12x24 dots for Font A, 9x17
 for Font B, multiplied by the character size), so columns line up exactly as on the
 thermal printer whatever font is installed. QR codes are drawn from their stored data
-with the `qrcode` library at the module size the job asked for; raster images are
+with `segno` (through `hardware.qrcodes.encode`) at the module size the job asked for; raster images are
 unpacked bit by bit. A white margin is added above and below so QR codes at the very
 top or bottom keep a quiet zone.
 """
@@ -13,12 +13,10 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import qrcode
-import qrcode.constants
 from PIL import Image, ImageDraw, ImageFont
-from qrcode.util import QRData
 
 from hardware.document import PaperWidth
+from hardware.qrcodes import encode
 from hardware.sim.paper import BitmapRow, BlankRow, PrintedReceipt, QrRow, Span, TextRow
 
 LINE_PITCH = 30  # dots per line at the default line spacing (ESC 2)
@@ -28,12 +26,7 @@ _FONT_FILES = (
     "/usr/share/fonts/TTF/DejaVuSansMono.ttf",
     "/usr/share/fonts/dejavu/DejaVuSansMono.ttf",
 )
-_ECC = {
-    "L": qrcode.constants.ERROR_CORRECT_L,
-    "M": qrcode.constants.ERROR_CORRECT_M,
-    "Q": qrcode.constants.ERROR_CORRECT_Q,
-    "H": qrcode.constants.ERROR_CORRECT_H,
-}
+_ECC_LEVELS = ("L", "M", "Q", "H")
 
 FontType = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
@@ -47,10 +40,7 @@ def _font(pixel_height: int) -> FontType:
 
 
 def _qr_image(row: QrRow) -> Image.Image:
-    code = qrcode.QRCode(error_correction=_ECC.get(row.ecc, _ECC["M"]), border=0)
-    code.add_data(QRData(row.data, mode=qrcode.util.MODE_8BIT_BYTE))
-    code.make(fit=True)
-    matrix = code.get_matrix()
+    matrix = encode(row.data, row.ecc if row.ecc in _ECC_LEVELS else "M").matrix
     size = len(matrix)
     pixels = bytes(0 if dark else 255 for line in matrix for dark in line)
     image = Image.frombytes("L", (size, size), pixels)

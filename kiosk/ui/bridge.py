@@ -17,9 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ballotcore.package import OFFICER_PIN_DIGITS
+from ballotcore.trustee_card import TRUSTEE_PIN_DIGITS
 from kiosk import errors as kerr
 from kiosk import timeouts
 from kiosk.ui.i18n import N_, tr
+
+#: Digits of each kind of PIN the PIN pad asks for (the rules are ballotcore's).
+PIN_LENGTH = {"officer": OFFICER_PIN_DIGITS, "trustee": TRUSTEE_PIN_DIGITS}
 
 READINESS_TEXT = {
     # engine check name -> (label, problem, what to do)
@@ -139,7 +144,7 @@ class KioskBridge:
 
     def login_refusal(self, exc: BaseException) -> str | None:
         """The catalog message for a refused PIN, or None if `exc` is not a PIN refusal."""
-        if isinstance(exc, kerr.WrongPin):
+        if isinstance(exc, kerr.PinRejected):
             return tr.gettext("Wrong PIN. {remaining} attempts left before the kiosk makes you wait.").format(remaining=exc.remaining)
         if isinstance(exc, kerr.PinWait):
             return tr.gettext("Too many wrong PINs. Wait {seconds} seconds, then try again.").format(seconds=int(exc.seconds + 0.999))

@@ -33,7 +33,7 @@ from ballotcore.verify import verify_bundle
 from hardware import receipts
 from kiosk import timeouts
 from kiosk.clock import FakeClock
-from kiosk.devices import MemoryPrinter
+from kiosk.devices import MemoryContentPrinter
 from kiosk.engine import KioskEngine
 from kiosk.errors import SessionTimedOut, TransitionRefused
 from provisioning.testing import ElectionFixture
@@ -80,7 +80,7 @@ def election(tmp_path_factory: pytest.TempPathFactory) -> ElectionFixture:
     return custom_election(tmp_path_factory.mktemp("reconcile"), ["Ani", "Budi", "Citra"], 12)
 
 
-def _engine(fx: ElectionFixture, data: Path, clock: FakeClock, printer: MemoryPrinter
+def _engine(fx: ElectionFixture, data: Path, clock: FakeClock, printer: MemoryContentPrinter
             ) -> KioskEngine:
     e = engine_for(fx, data, clock=clock, printer=printer)
     e.officer_login(officer_pins(fx)[0])
@@ -91,7 +91,7 @@ def _engine(fx: ElectionFixture, data: Path, clock: FakeClock, printer: MemoryPr
 def day(election: ElectionFixture, tmp_path_factory: pytest.TempPathFactory) -> Day:
     """Official day: 6 ballots, one voided and one timed-out session, trustees 1, 2, 4, 5
     (results name 1, 2, 4), exported with results."""
-    clock, printer = FakeClock(), MemoryPrinter()
+    clock, printer = FakeClock(), MemoryContentPrinter()
     e = _engine(election, fast_dir("reconcile-"), clock, printer)
     pin = officer_pins(election)[0]
     assert e.readiness().ok
@@ -401,7 +401,7 @@ def test_no_log_entry_may_carry_a_ballot_id_or_tracking_code(day: Day) -> None:
 
 # ---------------------------------------------------------------- honest paths
 def _power_cut(e: KioskEngine, fx: ElectionFixture, data: Path, clock: FakeClock,
-               printer: MemoryPrinter) -> KioskEngine:
+               printer: MemoryContentPrinter) -> KioskEngine:
     """Drop the engine without any clean-up step and start a new one on its data."""
     assert e.store is not None
     e.store.close()

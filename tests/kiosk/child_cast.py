@@ -16,14 +16,14 @@ import os
 import sys
 from pathlib import Path
 
-from kiosk.devices import MemoryPrinter, MemoryScanner
+from kiosk.devices import MemoryContentPrinter, MemoryScanner
 from kiosk.engine import KioskEngine
 
 
 def main() -> None:
     package, data, authority, pin, total, confirmations = sys.argv[1:7]
     print("started", flush=True)
-    engine = KioskEngine(Path(package), Path(data), printer=MemoryPrinter(),
+    engine = KioskEngine(Path(package), Path(data), printer=MemoryContentPrinter(),
                          scanner=MemoryScanner(), expected_authority=authority)
     engine.officer_login(pin)
     print("unlocked", flush=True)

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from ballotcore.package import PinKdf
 from ballotcore.rng import OS_RANDOM, RandomSource
 from kiosk.clock import Clock, FakeClock
-from kiosk.devices import MemoryPrinter, MemoryScanner
+from kiosk.devices import MemoryContentPrinter, MemoryScanner
 from kiosk.engine import KioskEngine
 from provisioning.create import PINS_FILE, create_election
 from provisioning.sample import write_sample
@@ -43,14 +43,14 @@ def engine_for(
     fx: ElectionFixture,
     data: Path,
     clock: Clock | None = None,
-    printer: MemoryPrinter | None = None,
+    printer: MemoryContentPrinter | None = None,
     scanner: MemoryScanner | None = None,
     rng: RandomSource = OS_RANDOM,
 ) -> KioskEngine:
     return KioskEngine(
         fx.package_paths()[0],
         data,
-        printer=printer if printer is not None else MemoryPrinter(),
+        printer=printer if printer is not None else MemoryContentPrinter(),
         scanner=scanner if scanner is not None else MemoryScanner(),
         clock=clock or FakeClock(),
         expected_authority=fx.authority_id,

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.clock import FakeClock
 from kiosk.engine import KioskEngine
-from kiosk.errors import PinLockedOut, PinWait, StorageError, TransitionRefused, WrongPin
+from kiosk.errors import PinLockedOut, PinRejected, PinWait, StorageError, TransitionRefused
 from kiosk.storage import KioskStore
 from provisioning.testing import ElectionFixture
 from tests.kiosk.helpers import engine_for, officer_pins, open_engine, vote
@@ -111,7 +111,7 @@ def test_pin_lockout_survives_restarts_and_is_logged(
     e.close()
     for _ in range(5):
         e = engine_for(election3, data_dir, clock=clock)  # a restart before every try
-        with pytest.raises(WrongPin):
+        with pytest.raises(PinRejected):
             e.officer_login(wrong)
     e = engine_for(election3, data_dir, clock=clock)
     with pytest.raises(PinWait) as wait:
@@ -119,7 +119,7 @@ def test_pin_lockout_survives_restarts_and_is_logged(
     assert 14 < wait.value.seconds <= 15
     clock.advance(15)
     for n in range(6, 15):
-        with pytest.raises(WrongPin):
+        with pytest.raises(PinRejected):
             engine_for(election3, data_dir, clock=clock).officer_login(wrong)
         clock.advance(15 * 2 ** (n - 5))
     with pytest.raises(PinLockedOut):
@@ -138,7 +138,7 @@ def test_attempts_reach_the_event_log_and_success_resets(
     wrong = "000000" if good != "000000" else "111111"
     engine_for(election3, data_dir, clock=clock).officer_login(good)
     for _ in range(3):
-        with pytest.raises(WrongPin):
+        with pytest.raises(PinRejected):
             engine_for(election3, data_dir, clock=clock).officer_login(wrong)
     e = engine_for(election3, data_dir, clock=clock)
     e.officer_login(good)
@@ -146,7 +146,7 @@ def test_attempts_reach_the_event_log_and_success_resets(
     assert log.count("officer.pin_wrong") == 3
     assert e.status().pin_failures == 0
     assert e.readiness().ok
-    with pytest.raises(WrongPin):
+    with pytest.raises(PinRejected):
         e.open_polls(wrong)  # attempts while unlocked are logged at once
     assert [x["event"] for x in e.event_log()].count("officer.pin_wrong") == 4
     assert good not in json.dumps(e.event_log())

@@ -14,7 +14,7 @@ from hardware import receipts
 from hardware.status import PrinterFault, PrinterStatus
 from kiosk import timeouts
 from kiosk.clock import FakeClock
-from kiosk.devices import MemoryPrinter
+from kiosk.devices import MemoryContentPrinter
 from kiosk.engine import KioskEngine
 from kiosk.errors import (
     NotEnoughTrustees,
@@ -34,7 +34,7 @@ def _codes(e: KioskEngine) -> list[str]:
 def test_whole_day_results_export_and_identical_reexport(
     election3: ElectionFixture, data_dir: Path, tmp_path: Path
 ) -> None:
-    printer = MemoryPrinter()
+    printer = MemoryContentPrinter()
     e = open_engine(election3, data_dir, printer=printer)
     pin = officer_pins(election3)[1]
     zero = printer.printed[0]
@@ -103,7 +103,7 @@ def test_test_mode_results_are_marked_test(
 def test_printer_fault_never_loses_or_duplicates_a_ballot(
     election3: ElectionFixture, data_dir: Path
 ) -> None:
-    printer = MemoryPrinter()
+    printer = MemoryContentPrinter()
     e = open_engine(election3, data_dir, printer=printer)
     pin = officer_pins(election3)[0]
     e.activate_ballot(pin)
@@ -122,7 +122,7 @@ def test_printer_fault_never_loses_or_duplicates_a_ballot(
 
 
 def test_zero_report_must_print_before_polls_open(election3: ElectionFixture, data_dir: Path) -> None:
-    printer = MemoryPrinter(fault=PrinterFault.COVER_OPEN)
+    printer = MemoryContentPrinter(fault=PrinterFault.COVER_OPEN)
     e = engine_for(election3, data_dir, printer=printer)
     pin = officer_pins(election3)[0]
     e.officer_login(pin)

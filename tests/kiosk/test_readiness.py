@@ -9,7 +9,7 @@ import pytest
 
 from hardware.status import PrinterFault
 from kiosk.clock import FakeClock
-from kiosk.devices import MemoryPrinter, MemoryScanner
+from kiosk.devices import MemoryContentPrinter, MemoryScanner
 from kiosk.engine import KioskEngine
 from kiosk.errors import TransitionRefused
 from provisioning.testing import ElectionFixture
@@ -60,7 +60,7 @@ def test_absent_scanner_warns_but_absent_printer_blocks(
 def test_printer_fault_still_blocks_with_a_scanner(
     election3: ElectionFixture, data_dir: Path
 ) -> None:
-    e = engine_for(election3, data_dir, printer=MemoryPrinter(fault=PrinterFault.COVER_OPEN))
+    e = engine_for(election3, data_dir, printer=MemoryContentPrinter(fault=PrinterFault.COVER_OPEN))
     e.officer_login(officer_pins(election3)[0])
     report = e.readiness()
     assert not report.ok and report.warnings == []

@@ -10,7 +10,7 @@ import pytest
 from hardware import fakes, receipts
 from hardware.document import REPRINT_BANNER
 from hardware.status import PrinterFault, PrinterStatus
-from kiosk.devices import HardwarePrinter, MemoryPrinter
+from kiosk.devices import HardwarePrinter, MemoryContentPrinter
 from kiosk.engine import KioskEngine
 from kiosk.errors import TransitionRefused
 from provisioning.testing import ElectionFixture
@@ -58,7 +58,7 @@ def test_results_report_reprint_in_results_and_exported(
 def test_results_reprint_on_memory_printer_is_marked(
     election3: ElectionFixture, data_dir: Path
 ) -> None:
-    printer = MemoryPrinter()
+    printer = MemoryContentPrinter()
     e = open_engine(election3, data_dir, printer=printer)
     pin = officer_pins(election3)[0]
     vote(e, pin, 1)

@@ -6,12 +6,9 @@ from typing import Any
 
 from kivy.properties import ListProperty, NumericProperty, StringProperty
 
-from ballotcore.package import OFFICER_PIN_DIGITS
-from ballotcore.trustee_card import TRUSTEE_PIN_DIGITS
+from kiosk.ui.bridge import PIN_LENGTH
 from kiosk.ui.i18n import N_, tr
 from kiosk.ui.screens.base import KioskScreen
-
-PIN_LENGTH = {"officer": OFFICER_PIN_DIGITS, "trustee": TRUSTEE_PIN_DIGITS}
 
 
 class BootScreen(KioskScreen):
@@ -83,7 +80,7 @@ class PinScreen(KioskScreen):
     screen_name = "pin"
     purpose = StringProperty("officer")
     count = NumericProperty(0)
-    length = NumericProperty(OFFICER_PIN_DIGITS)
+    length = NumericProperty(PIN_LENGTH["officer"])
     message = StringProperty("")
     busy = NumericProperty(0)
 
