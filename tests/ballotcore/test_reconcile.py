@@ -11,7 +11,7 @@ without results then with results, re-export) must reconcile.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -37,7 +37,8 @@ from kiosk.devices import MemoryContentPrinter
 from kiosk.engine import KioskEngine
 from kiosk.errors import SessionTimedOut, TransitionRefused
 from provisioning.testing import ElectionFixture
-from tests.kiosk.helpers import add_trustees, custom_election, engine_for, fast_dir, officer_pins
+from tests import tmpfs
+from tests.kiosk.helpers import add_trustees, custom_election, engine_for, officer_pins
 from tests.kiosk.helpers import vote as cast_vote
 
 DECK = [1, 2, 2, 3, 1, 2]
@@ -88,11 +89,17 @@ def _engine(fx: ElectionFixture, data: Path, clock: FakeClock, printer: MemoryCo
 
 
 @pytest.fixture(scope="module")
-def day(election: ElectionFixture, tmp_path_factory: pytest.TempPathFactory) -> Day:
+def day(election: ElectionFixture, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Day]:
     """Official day: 6 ballots, one voided and one timed-out session, trustees 1, 2, 4, 5
     (results name 1, 2, 4), exported with results."""
+    with tmpfs.fast_folder("reconcile-") as folder:
+        yield _play_day(election, tmp_path_factory, folder)
+
+
+def _play_day(election: ElectionFixture, tmp_path_factory: pytest.TempPathFactory,
+              folder: Path) -> Day:
     clock, printer = FakeClock(), MemoryContentPrinter()
-    e = _engine(election, fast_dir("reconcile-"), clock, printer)
+    e = _engine(election, folder, clock, printer)
     pin = officer_pins(election)[0]
     assert e.readiness().ok
     e.open_polls(pin)
@@ -409,11 +416,11 @@ def _power_cut(e: KioskEngine, fx: ElectionFixture, data: Path, clock: FakeClock
 
 
 def test_training_restarts_timeouts_and_late_results_all_reconcile(
-    election: ElectionFixture, tmp_path: Path
+    election: ElectionFixture, tmp_path: Path, fast_dir: Callable[[str], Path]
 ) -> None:
     """Test mode then official; a power cut with a session open and one with a cast not
     yet confirmed; an export without results, then results and re-exports."""
-    clock, printer, data = FakeClock(), MemoryPrinter(), fast_dir("reconcile-honest-")
+    clock, printer, data = FakeClock(), MemoryContentPrinter(), fast_dir("reconcile-honest-")
     pin = officer_pins(election)[0]
     record = election.package(0).public_record
     e = _engine(election, data, clock, printer)
@@ -462,9 +469,11 @@ def test_training_restarts_timeouts_and_late_results_all_reconcile(
         assert code in codes
 
 
-def test_the_kiosk_refuses_more_ballots_than_the_dpt(tmp_path: Path) -> None:
+def test_the_kiosk_refuses_more_ballots_than_the_dpt(
+    tmp_path: Path, fast_dir: Callable[[str], Path]
+) -> None:
     fx = custom_election(tmp_path / "e", ["Ani", "Budi"], 2)
-    e = _engine(fx, fast_dir("reconcile-dpt-"), FakeClock(), MemoryPrinter())
+    e = _engine(fx, fast_dir("reconcile-dpt-"), FakeClock(), MemoryContentPrinter())
     pin = officer_pins(fx)[0]
     assert e.readiness().ok
     e.open_polls(pin)
