@@ -52,7 +52,7 @@ ensure_venv() {
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "setup: installing SuaraDesa and its dependencies into .venv"
     .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-    .venv/bin/python -m pip install -q -e ".[dev]" 2>&1 | grep -v "^WARNING: Location" || true
+    .venv/bin/python -m pip install -q -e ".[dev,tally]" 2>&1 | grep -v "^WARNING: Location" || true
     .venv/bin/python -c "import ballotcore, kivy, sqlcipher3, rbcl, zxingcpp" \
       || { echo "setup: installation failed" >&2; return 1; }
     echo "$want" > "$stamp"

@@ -21,10 +21,18 @@ same station (`tally.lineage`):
 Every input, whatever becomes of it, is recorded as an incident (time, file name escaped
 and bounded, file SHA-256, size, outcome, cause, reason, the station it names). The whole
 import is one transaction; a rejected input changes nothing but the incident record.
+
+`import_delivery(db, name, data)` is the same import for one delivery's bytes (a bundle
+or a results-QR photo) that arrived without a file path (`tally serve`): the same
+classification, the same `_decide_bundle` / `_decide_qrs`, one transaction. Its
+verification may be done beforehand (`checked=`, e.g. in a worker process); the decision
+against what is held is always made inside the transaction, so concurrent deliveries and
+imports are decided one after another.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator
@@ -34,12 +42,12 @@ from typing import Any
 
 from tally import qr
 from tally.db import TallyDB
-from tally.engine import MALFORMED, Checked, check_stream
+from tally.engine import MALFORMED, Checked, check, check_stream
 from tally.errors import RejectedInput
-from tally.files import Kind, discover, read_input
+from tally.files import Kind, classify, discover, read_input
 from tally.lineage import BundleFacts, extends, station_lineage
 
-__all__ = ["MALFORMED", "ImportReport", "Outcome", "import_paths", "utc_now"]
+__all__ = ["MALFORMED", "ImportReport", "Outcome", "import_delivery", "import_paths", "utc_now"]
 
 
 def utc_now() -> str:
@@ -54,6 +62,8 @@ class Outcome:
     status: str  # accepted | superseding | conflict | provisional | duplicate | rejected
     message: str
     station: str = ""
+    cause: str = ""  # why it was refused (tally.report.CAUSE_TEXT), when it was
+    digest: str = ""  # the bundle's digest, once it parsed
 
 
 @dataclass(slots=True)
@@ -91,7 +101,7 @@ class _Run:
 
     def record(self, outcome: Outcome, kind: str, *, data: bytes | None = None, cause: str = "",
                where: tuple[str, str] = ("", ""), bundle: str = "") -> None:
-        self.report.outcomes.append(outcome)
+        self.report.outcomes.append(dataclasses.replace(outcome, cause=cause, digest=bundle))
         self.db.add_incident(
             self.at, kind, Path(outcome.source).name, outcome.status, outcome.message,
             file_digest="" if data is None else hashlib.sha256(data).hexdigest(),
@@ -113,17 +123,8 @@ def import_paths(
     """Import bundles, folders and QR photos (see module docstring)."""
     report = ImportReport()
     files, refused = discover(paths)
-    held: dict[tuple[str, str], list[BundleFacts]] = {}
-    all_digests: set[str] = set()
-    for row in db.bundles():
-        all_digests.add(row.digest)
-        if row.proofs != "failed":
-            held.setdefault((row.village, row.station), []).append(row.facts)
-    resolutions: dict[tuple[str, str], list[tuple[str, tuple[str, ...]]]] = {}
-    for res in db.resolutions():
-        resolutions.setdefault((res.village, res.station), []).append((res.kept, res.set_aside))
     with db.transaction():
-        run = _Run(db, clock(), report, held, all_digests, resolutions)
+        run = _start(db, clock(), report)
         for r in refused:
             run.record(Outcome(str(r.path), "rejected", r.reason), "file", cause="file")
         images: list[tuple[Path, bytes]] = []
@@ -148,11 +149,78 @@ def import_paths(
                                     workers=workers, dask=dask):
             _decide_bundle(run, checked, in_flight.pop(checked.key), defer_proofs)
         _decide_qrs(run, images)
-        if run.import_no is not None:
-            db.conn.execute("UPDATE imports SET accepted = ? WHERE no = ?",
-                            (run.stored, run.import_no))
-            report.written = True
+        _finish(run)
     return report
+
+
+def import_delivery(
+    db: TallyDB,
+    name: str,
+    data: bytes,
+    *,
+    clock: Callable[[], str] = utc_now,
+    defer_proofs: bool = False,
+    checked: Checked | None = None,
+) -> ImportReport:
+    """Import one delivery's bytes (a bundle or a results-QR photo) as `import_paths` would.
+
+    `name` is the delivery's label (the uploaded file name; stored escaped and bounded).
+    `checked` is this bundle's verification if it was done beforehand (with the same
+    `full = not defer_proofs`); otherwise it is verified here. One transaction.
+    """
+    report = ImportReport()
+    try:
+        kind: Kind | None = classify(data)
+        refusal = ""
+    except RejectedInput as exc:
+        kind, refusal = None, exc.reason
+    if kind is Kind.BUNDLE and checked is None:
+        checked = check(db.record, name, data, not defer_proofs)
+    with db.transaction():
+        if kind is Kind.BUNDLE:
+            assert checked is not None
+            run = _start(db, clock(), report, only=checked.facts, held=checked.facts is not None)
+            _decide_bundle(run, dataclasses.replace(checked, key=name), data, defer_proofs)
+        else:
+            run = _start(db, clock(), report, held=False)
+            if kind is None:
+                run.record(Outcome(name, "rejected", refusal), "file", cause="file")
+            else:
+                _decide_qrs(run, [(Path(name), data)])
+        _finish(run)
+    return report
+
+
+def _start(db: TallyDB, at: str, report: ImportReport, *, only: BundleFacts | None = None,
+           held: bool = True) -> _Run:
+    """The decision state, read inside the transaction (so it is what is held now).
+
+    `only`: the facts of the one bundle a delivery brings; then only its station's
+    bundles are read (a delivery needs no more, and a delivery stays fast as the
+    database grows). `held=False`: nothing held is needed (a QR photo, a refused input).
+    """
+    bundles: dict[tuple[str, str], list[BundleFacts]] = {}
+    all_digests: set[str] = set()
+    resolutions: dict[tuple[str, str], list[tuple[str, tuple[str, ...]]]] = {}
+    if held:
+        rows = db.bundles() if only is None else db.bundles(only.village, only.station)
+        if only is not None and db.has_bundle(only.digest):
+            all_digests.add(only.digest)
+        for row in rows:
+            all_digests.add(row.digest)
+            if row.proofs != "failed":
+                bundles.setdefault((row.village, row.station), []).append(row.facts)
+        for res in db.resolutions():
+            resolutions.setdefault((res.village, res.station), []).append(
+                (res.kept, res.set_aside))
+    return _Run(db, at, report, bundles, all_digests, resolutions)
+
+
+def _finish(run: _Run) -> None:
+    if run.import_no is not None:
+        run.db.conn.execute("UPDATE imports SET accepted = ? WHERE no = ?",
+                            (run.stored, run.import_no))
+        run.report.written = True
 
 
 def _decide_bundle(run: _Run, checked: Checked, data: bytes, deferred: bool) -> None:
