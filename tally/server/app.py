@@ -320,7 +320,11 @@ def create_app(db_path: Path, config: ServerConfig | None = None, *,
             return Response(b"not found", status_code=404, media_type="text/plain")
         return Response(_static(name), media_type=STATIC[name])
 
+    async def no_icon(_request: Request) -> Response:
+        return Response(status_code=204)
+
     routes = [
+        Route("/favicon.ico", no_icon),
         Route("/", page), Route("/kirim", page), Route("/upload", page),
         Route("/static/{name}", static),
         Route("/api/v1/deliveries", post_delivery, methods=["POST"]),
