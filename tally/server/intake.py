@@ -165,10 +165,14 @@ class Intake:
             await self._dirty.wait()
             self._dirty.clear()
             version = self.snapshot.version + 1
+            t0 = time.perf_counter()
             self.snapshot = await loop.run_in_executor(self.reader, self._snapshot, version)
+            took = time.perf_counter() - t0
             async with self._changed:
                 self._changed.notify_all()
-            await asyncio.sleep(self.config.view_interval_s)
+            # under load, rebuilding may take at most a quarter of the time: deliveries
+            # come first, dashboards lag by a few rebuilds at most
+            await asyncio.sleep(max(self.config.view_interval_s, 3 * took))
 
     async def wait_change(self, version: int, timeout: float) -> Snapshot:
         """The snapshot after `version`, or the current one after `timeout` seconds."""

@@ -38,6 +38,7 @@
   let report = null;
   let audit = [];
   let session = {user: null, csrf: ""};
+  let live = "connecting";
   const $ = (id) => document.getElementById(id);
   const t = (key) => (T[lang] && T[lang][key]) || key;
 
@@ -162,8 +163,14 @@
     $("who").textContent = session.user ? session.display + " (" + session.user + ")" : "";
   }
 
+  function renderLive() {
+    $("live").textContent = t(live);
+    $("live").className = live === "live" ? "badge on" : "badge";
+  }
+
   function render() {
     translateStatic();
+    renderLive();
     renderSession();
     if (!report) { return; }
     renderSummary();
@@ -195,8 +202,8 @@
   function connect() {
     const source = new EventSource("/api/v1/events");
     source.addEventListener("update", (ev) => { refresh(JSON.parse(ev.data).version); });
-    source.onopen = () => { $("live").textContent = t("live"); $("live").className = "badge on"; };
-    source.onerror = () => { $("live").textContent = t("offline"); $("live").className = "badge"; };
+    source.onopen = () => { live = "live"; renderLive(); };
+    source.onerror = () => { live = "offline"; renderLive(); };
   }
 
   $("lang").addEventListener("change", () => {
