@@ -3,14 +3,17 @@ upload (DOM checked), English selectable, the phone upload page delivers a QR ph
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tally.db import TallyDB
 from tests.tally.cdp import CHROMIUM, Browser
-from tests.tally.factory import Election
+from tests.tally.factory import Election, StationRun
 from tests.tally.live import LiveServer
+from tests.tally.receipt import phone_photo, render_results_receipt
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 
@@ -53,10 +56,36 @@ def test_console_check_can_fail(tmp_path: Path, db_path: Path) -> None:
         browser.eval("const s = document.createElement('script');"
                      " s.src = 'https://example.invalid/x.js'; document.head.appendChild(s); 1")
         browser.wait_for("true")
-        import time
-
         end = time.monotonic() + 10
         while len(browser.problems()) < 2 and time.monotonic() < end:
             time.sleep(0.1)
         text = "\n".join(browser.problems())
         assert "boom" in text and "Content Security Policy" in text
+
+
+def test_phone_upload_page_sends_a_results_qr_photo(
+        tmp_path: Path, db_path: Path, runs: dict[tuple[str, str], StationRun],
+        election: Election) -> None:
+    run = next(iter(runs.values()))
+    names = [c.name for c in election.record.definition.village(run.village).candidates]
+    photo = tmp_path / "IMG_0001.jpg"
+    photo.write_bytes(phone_photo(render_results_receipt(run.results_envelope(), run.results(),
+                                                         names), angle=5, scale=0.8))
+    with LiveServer(db_path) as url, Browser(tmp_path / "profile") as browser:
+        browser.navigate(f"{url}/kirim")
+        browser.wait_for("document.readyState === 'complete'")
+        root = browser.call("DOM.getDocument", session=True)["root"]["nodeId"]
+        node = browser.call("DOM.querySelector", {"nodeId": root, "selector": "#file"},
+                            session=True)["nodeId"]
+        browser.call("DOM.setFileInputFiles", {"nodeId": node, "files": [str(photo)]},
+                     session=True)
+        browser.eval("document.getElementById('upload-form').requestSubmit(); 1")
+        answer = browser.wait_for(
+            "document.getElementById('answer').textContent.startsWith('provisional') &&"
+            " document.getElementById('answer').textContent", timeout=90)
+        assert f"{run.village}/{run.station}" in answer
+        assert browser.problems() == []
+    with TallyDB.open(db_path) as db:
+        (qr,) = db.qr_results()
+        assert (qr.village, qr.station) == (run.village, run.station)
+        assert db.incidents()[-1].source == "IMG_0001.jpg"
