@@ -106,6 +106,7 @@ def create_app(db_path: Path, config: ServerConfig | None = None, *,
     state: dict[str, Intake] = {}
     deliveries = RateLimiter(cfg.delivery_burst, cfg.deliveries_per_minute, monotonic)
     logins = RateLimiter(cfg.login_burst, cfg.logins_per_minute, monotonic)
+    actions = RateLimiter(cfg.action_burst, cfg.actions_per_minute, monotonic)
     streams = [0]
 
     def intake() -> Intake:
@@ -232,8 +233,9 @@ def create_app(db_path: Path, config: ServerConfig | None = None, *,
         return JSONResponse({"error": why}, status_code=status)
 
     async def login(request: Request) -> Response:
-        if logins.take(remote(request)):
-            return await refuse(request, 429, "", "login", "too many attempts")
+        if logins.take(remote(request)):  # not audited: a flood must not fill the log
+            return JSONResponse({"error": "terlalu banyak percobaan / too many attempts"},
+                                status_code=429)
         try:
             form = await _form(request)
         except BodyRefused as exc:
@@ -257,6 +259,9 @@ def create_app(db_path: Path, config: ServerConfig | None = None, *,
         return response
 
     async def authorized(request: Request, action: str) -> auth.Session | Response:
+        if actions.take(remote(request)):  # not audited: a flood must not fill the log
+            return JSONResponse({"error": "terlalu banyak permintaan / too many requests"},
+                                status_code=429)
         srv = intake()
         sess = await srv.in_writer(auth.session_for, request.cookies.get(SESSION_COOKIE),
                                    now(), remote(request))

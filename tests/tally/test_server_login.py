@@ -122,3 +122,19 @@ def _conflicting(run: StationRun) -> bytes:
     aggregate = tuple(elgamal.aggregate(b.ballot.ciphertexts[j] for b in fewer.ballots)
                       for j in range(n))
     return dataclasses.replace(fewer, aggregate=aggregate).export(with_results=False)
+
+
+def test_a_flood_of_refused_actions_is_limited_and_cannot_fill_the_audit_log(
+        db_path: Path) -> None:
+    from tally.server.config import ServerConfig
+
+    config = ServerConfig(action_burst=5, actions_per_minute=1.0, login_burst=3,
+                          logins_per_minute=1.0)
+    with LiveServer(db_path, config) as url, httpx.Client(base_url=url, timeout=60) as c:
+        codes = [c.post("/api/v1/resolve", json={}).status_code for _ in range(20)]
+        csrf = c.get("/api/v1/session").json()["csrf"]
+        logins = [c.post("/api/v1/login", json={"user": "x", "password": "y" * 12},
+                         headers={"X-CSRF-Token": csrf}).status_code for _ in range(10)]
+    assert codes[:5] == [401] * 5 and set(codes[5:]) == {429}
+    assert logins[:3] == [401] * 3 and set(logins[3:]) == {429}
+    assert len(_audit(db_path)) == 5 + 3  # only the refusals within the limits are rows
