@@ -264,8 +264,10 @@ def serve_cmd(db_path: Path, record: Path | None, authority: str | None, host: s
                           deliveries_per_minute=deliveries_per_minute,
                           secure_cookies=secure_cookies)
     click.echo(f"E-rekap: http://{host}:{port}/ (database {db_path})", err=True)
+    # limit_concurrency: past 512 open connections uvicorn answers 503 at once
     uvicorn.run(create_app(db_path, config), host=host, port=port, proxy_headers=False,
-                timeout_graceful_shutdown=5, log_level="warning", server_header=False)
+                timeout_graceful_shutdown=5, limit_concurrency=512, log_level="warning",
+                server_header=False)
 
 
 @group.group("users")
