@@ -48,6 +48,38 @@ def simulate(package: Path, data: Path, deck: Path, cards: Path, export_dir: Pat
     sys.stdout.write(json.dumps(summary, sort_keys=True) + "\n")
 
 
+@group.command()
+@click.option("--export", "export_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="The export folder (USB stick) holding the .sdbundle.")
+@click.option("--to", "url", required=True, help="The district server, e.g. http://10.1.2.3:8080.")
+@click.option("--outbox", "outbox_dir", type=click.Path(file_okay=False, path_type=Path), help="Outbox folder (default: .suaradesa-outbox in the export folder).")
+@click.option("--max-attempts", type=click.IntRange(1, 1000), default=20, show_default=True, help="Rounds of attempts before giving up (resume later by running again).")
+@click.option("--max-seconds", type=click.FloatRange(1, 86400), default=3600.0, show_default=True, help="Give up after this long.")
+def send(export_dir: Path, url: str, outbox_dir: Path | None, max_attempts: int,
+         max_seconds: float) -> None:
+    """Send the exported public bundle to the district server; retry until it confirms.
+
+    Exits 0 when every bundle is confirmed (sent), 1 when one was refused or some are
+    still waiting (terkirim / belum terkirim is printed for each).
+    """
+    from kiosk.outbox import Outbox, OutboxError
+
+    try:
+        box = Outbox(outbox_dir or export_dir / ".suaradesa-outbox")
+        _, skipped = box.add_export(export_dir)
+        for reason in skipped:
+            click.echo(f"dilewati / skipped: {reason}", err=True)
+        box.send(url, max_attempts=max_attempts, max_seconds=max_seconds)
+    except OutboxError as exc:
+        raise click.ClickException(str(exc)) from exc
+    labels = {"sent": "terkirim / sent", "pending": "belum terkirim / not yet sent",
+              "refused": "ditolak / refused"}
+    for e in sorted(box.entries.values(), key=lambda e: e.name):
+        detail = e.answer or e.last_error
+        click.echo(f"{labels[e.state]:<30} {e.name}" + (f": {detail}" if detail else ""))
+    if any(e.state != "sent" for e in box.entries.values()):
+        raise click.ClickException("not every bundle was confirmed by the server")
+
+
 def _add_touchscreen() -> None:
     """Attach `kiosk run` (defined with the GUI; it imports Kivy only when it runs)."""
     from kiosk.ui.command import run

@@ -5,6 +5,8 @@
     verify   re-verify everything held; --full checks every proof (processes or Dask)
     results  per-village results report: json, csv, html or pdf
     publish  static offline bulletin board: tracking codes and data to verify the tally
+    serve    the district intake server and live dashboard (E-rekap)
+    users    officials who may act through the server (`users add`)
 
 Every domain failure is a `click.ClickException` (exit 1) with one sentence.
 """
@@ -227,3 +229,66 @@ def publish_cmd(db_path: Path, out: Path) -> None:
         except OSError as exc:
             raise click.ClickException(f"Cannot write the bulletin board: {exc}.") from exc
     click.echo(f"published {n} tracking codes to {out}/index.html")
+
+
+@group.command("serve")
+@_DB
+@click.option("--record", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The public election record (election.json); needed to create the database.")
+@click.option("--authority", metavar="KEYID",
+              help="The authority key id published by the regency (checked against the record).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the district LAN address to serve other machines).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True,
+              help="TCP port.")
+@click.option("--workers", type=click.IntRange(1, 512), default=None,
+              help="Worker processes verifying bundles (default: one per CPU).")
+@click.option("--deliveries-per-minute", type=click.FloatRange(0.1, 1e6), default=120.0,
+              show_default=True, help="Deliveries each client address may send per minute.")
+@click.option("--secure-cookies", is_flag=True,
+              help="Mark session cookies Secure (when served behind HTTPS).")
+def serve_cmd(db_path: Path, record: Path | None, authority: str | None, host: str, port: int,
+              workers: int | None, deliveries_per_minute: float, secure_cookies: bool) -> None:
+    """Serve the intake API and the live dashboard over the tally database.
+
+    Stations (`suaradesa kiosk send`) and phones (the /kirim page) deliver bundles and
+    results-QR photos; each is imported exactly as `tally import` would, in its own
+    transaction. Officials log in (see `tally users add`) to resolve conflicts.
+    """
+    import uvicorn
+
+    from tally.server.app import create_app
+    from tally.server.config import ServerConfig
+
+    _open(db_path, record, authority).close()
+    config = ServerConfig(workers=workers or os.cpu_count() or 1,
+                          deliveries_per_minute=deliveries_per_minute,
+                          secure_cookies=secure_cookies)
+    click.echo(f"E-rekap: http://{host}:{port}/ (database {db_path})", err=True)
+    # limit_concurrency: past 512 open connections uvicorn answers 503 at once
+    uvicorn.run(create_app(db_path, config), host=host, port=port, proxy_headers=False,
+                timeout_graceful_shutdown=5, limit_concurrency=512, log_level="warning",
+                server_header=False)
+
+
+@group.group("users")
+def users_group() -> None:
+    """Officials who may log in to the intake server."""
+
+
+@users_group.command("add")
+@_DB
+@click.option("--name", "user", required=True, help="Login name (a-z, 0-9, . _ -).")
+@click.option("--display", required=True, help="The official's full name, for the audit log.")
+@click.password_option("--password", help="The password (asked for when not given).")
+def users_add_cmd(db_path: Path, user: str, display: str, password: str) -> None:
+    """Add an official (or set a new password: their open sessions end)."""
+    from tally.importer import utc_now
+    from tally.server.auth import add_user
+
+    with _open(db_path) as db:
+        try:
+            add_user(db, user, display, password, utc_now())
+        except TallyError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"user {user} saved (Argon2id)")

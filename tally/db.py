@@ -24,10 +24,18 @@ results envelope's kiosk signature against the public record when they are made,
 `tally verify` derives every stored fact again from the bundle bytes and reports each
 difference as an error (docs/TALLY.md, "What counts").
 
-Plain `sqlite3` (not SQLCipher): nothing here is secret. Writes happen only inside
-`transaction()`, one per import; a fully rejected import adds incident rows only. The
-schema is a list of named migrations (`MIGRATIONS`), as in the kiosk's store. The
-rollback journal (not WAL) keeps the database a single file.
+Since 0002 (the intake server, `tally serve`) it also holds:
+
+    users          officials who may act through the server: Argon2id password hashes
+    sessions       their login sessions: SHA-256 of the cookie token, CSRF token, expiry
+    audit          every official's action and every refused login (who, what, when, from)
+
+Plain `sqlite3` (not SQLCipher): the election data here is public; the password hashes
+are not published (`tally publish` copies no table, only derived data and bundles).
+Writes happen only inside `transaction()`, one per import or delivery; a fully rejected
+import adds incident rows only. The schema is a list of named migrations (`MIGRATIONS`),
+as in the kiosk's store. The CLI uses the rollback journal (the database stays a single
+file to copy); the server switches it to WAL while it runs (see `_connect`).
 """
 
 from __future__ import annotations
@@ -122,6 +130,34 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             full INTEGER NOT NULL,
             engine TEXT NOT NULL,
             findings TEXT NOT NULL
+        );
+        """,
+    ),
+    (
+        "0002_server",
+        """
+        CREATE TABLE users (
+            name TEXT PRIMARY KEY,
+            display TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1
+        ) WITHOUT ROWID;
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,
+            user TEXT NOT NULL REFERENCES users(name),
+            csrf TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            action TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            remote TEXT NOT NULL
         );
         """,
     ),
@@ -231,12 +267,16 @@ class TallyDB:
 
     @classmethod
     def open(
-        cls, path: Path, record_bytes: bytes | None = None, authority: str | None = None
+        cls, path: Path, record_bytes: bytes | None = None, authority: str | None = None,
+        *, wal: bool = False,
     ) -> TallyDB:
         """Open (or, given `record_bytes`, create) the tally database at `path`.
 
         A new database needs the public record; an existing one refuses a different
-        record, and a different authority key id when one is given.
+        record, and a different authority key id when one is given. `wal=True` (the
+        intake server, `tally serve`) puts the file in WAL mode, so the dashboard's
+        readers never wait for a delivery's write; otherwise the rollback journal is
+        restored, unless another process (a running server) still has it in WAL mode.
         """
         if path.is_symlink():
             raise DatabaseError(f"{path} is a symbolic link; give the database file itself")
@@ -248,7 +288,7 @@ class TallyDB:
         if not exists:
             assert record_bytes is not None
             record = _parse_record(record_bytes, authority)
-            conn = _connect(path)
+            conn = _connect(path, wal)
             try:
                 _migrate(conn, path)
                 with _txn(conn):
@@ -266,7 +306,10 @@ class TallyDB:
                 path.unlink(missing_ok=True)
                 raise
             return cls(conn, record, path)
-        conn = _connect(path)
+        try:
+            conn = _connect(path, wal)
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(f"{path} is not a SuaraDesa tally database ({exc})") from exc
         try:
             _migrate(conn, path)
             row = conn.execute("SELECT record, authority FROM election WHERE id = 1").fetchone()
@@ -461,10 +504,37 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
             conn.execute("INSERT INTO migrations (name) VALUES (?)", (name,))
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), isolation_level=None)
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.execute("PRAGMA foreign_keys = ON")
+#: How long a writer waits for another process's transaction (the server and the CLI may
+#: share the file) before giving up with "database is locked".
+BUSY_TIMEOUT_S = 30.0
+
+
+def _connect(path: Path, wal: bool = False) -> sqlite3.Connection:
+    """A connection in WAL mode (`wal`) or with the rollback journal.
+
+    WAL with `synchronous = FULL`: a delivery the server has answered is on disk even
+    after a power cut, and `kill -9` at any moment leaves the last committed state (SQLite
+    recovers the log on the next open). Without `wal`, the rollback journal is restored
+    (this checkpoints a WAL left by a killed server, so the file is one file again); if
+    another connection still holds the file in WAL mode (a running server), SQLite keeps
+    WAL, and this connection works with it.
+    """
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_S)
+    try:
+        if wal:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+        else:
+            conn.execute("PRAGMA busy_timeout = 0")  # do not wait for a server to stop
+            try:
+                conn.execute("PRAGMA journal_mode = DELETE")
+            except sqlite3.OperationalError:  # a running server holds it in WAL mode
+                conn.execute("PRAGMA synchronous = FULL")
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 

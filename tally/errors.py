@@ -3,7 +3,8 @@
     TallyError                  base of every expected tally failure
     ├── DatabaseError           the tally database is missing, foreign or of another schema
     ├── RejectedInput           one input file was refused; `.reason` says why in one sentence
-    └── ResolveError            `tally resolve` was asked for something that is not a conflict
+    ├── ResolveError            `tally resolve` was asked for something that is not a conflict
+    └── AuthError               a login, session or CSRF token refused (`tally serve`)
 
 A rejected input is not fatal for an import: the other files of the same import are
 still considered, the rejected one is reported with its reason and never touches the
@@ -31,3 +32,7 @@ class RejectedInput(TallyError):
 
 class ResolveError(TallyError):
     """A resolution that does not match a held conflict."""
+
+
+class AuthError(TallyError):
+    """An official's login, session or CSRF token that the server refuses."""

@@ -21,10 +21,18 @@ same station (`tally.lineage`):
 Every input, whatever becomes of it, is recorded as an incident (time, file name escaped
 and bounded, file SHA-256, size, outcome, cause, reason, the station it names). The whole
 import is one transaction; a rejected input changes nothing but the incident record.
+
+`import_delivery(db, name, data)` is the same import for one delivery's bytes (a bundle
+or a results-QR photo) that arrived without a file path (`tally serve`): the same
+classification, the same `_decide_bundle` / `_decide_qrs`, one transaction. Its
+verification may be done beforehand (`checked=`, e.g. in a worker process); the decision
+against what is held is always made inside the transaction, so concurrent deliveries and
+imports are decided one after another.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator
@@ -34,12 +42,12 @@ from typing import Any
 
 from tally import qr
 from tally.db import TallyDB
-from tally.engine import MALFORMED, Checked, check_stream
+from tally.engine import MALFORMED, Checked, check, check_stream
 from tally.errors import RejectedInput
-from tally.files import Kind, discover, read_input
+from tally.files import Kind, classify, discover, read_input
 from tally.lineage import BundleFacts, extends, station_lineage
 
-__all__ = ["MALFORMED", "ImportReport", "Outcome", "import_paths", "utc_now"]
+__all__ = ["MALFORMED", "ImportReport", "Outcome", "import_delivery", "import_paths", "utc_now"]
 
 
 def utc_now() -> str:
@@ -54,6 +62,8 @@ class Outcome:
     status: str  # accepted | superseding | conflict | provisional | duplicate | rejected
     message: str
     station: str = ""
+    cause: str = ""  # why it was refused (tally.report.CAUSE_TEXT), when it was
+    digest: str = ""  # the bundle's digest, once it parsed
 
 
 @dataclass(slots=True)
@@ -74,8 +84,9 @@ class _Run:
     """State of one import while it decides, inside its transaction.
 
     What is held is read from the database (inside the transaction, so it includes what
-    this import stored) one station at a time: memory does not grow with the number of
-    bundles imported.
+    this import stored, and what a concurrent import committed before) one station at a
+    time: memory does not grow with the number of bundles imported, and a delivery stays
+    fast as the database grows.
     """
 
     db: TallyDB
@@ -100,7 +111,7 @@ class _Run:
 
     def record(self, outcome: Outcome, kind: str, *, data: bytes | None = None, cause: str = "",
                where: tuple[str, str] = ("", ""), bundle: str = "") -> None:
-        self.report.outcomes.append(outcome)
+        self.report.outcomes.append(dataclasses.replace(outcome, cause=cause, digest=bundle))
         self.db.add_incident(
             self.at, kind, Path(outcome.source).name, outcome.status, outcome.message,
             file_digest="" if data is None else hashlib.sha256(data).hexdigest(),
@@ -148,11 +159,53 @@ def import_paths(
                                     workers=workers, dask=dask):
             _decide_bundle(run, checked, in_flight.pop(checked.key), defer_proofs)
         _decide_qrs(run, images)
-        if run.import_no is not None:
-            db.conn.execute("UPDATE imports SET accepted = ? WHERE no = ?",
-                            (run.stored, run.import_no))
-            report.written = True
+        _finish(run)
     return report
+
+
+def import_delivery(
+    db: TallyDB,
+    name: str,
+    data: bytes,
+    *,
+    clock: Callable[[], str] = utc_now,
+    defer_proofs: bool = False,
+    checked: Checked | None = None,
+) -> ImportReport:
+    """Import one delivery's bytes (a bundle or a results-QR photo) as `import_paths` would.
+
+    `name` is the delivery's label (the uploaded file name; stored escaped and bounded).
+    `checked` is this bundle's verification if it was done beforehand (with the same
+    `full = not defer_proofs`); otherwise it is verified here. One transaction.
+    """
+    report = ImportReport()
+    try:
+        kind: Kind | None = classify(data)
+        refusal = ""
+    except RejectedInput as exc:
+        kind, refusal = None, exc.reason
+    if kind is Kind.BUNDLE and checked is None:
+        checked = check(db.record, name, data, not defer_proofs)
+    with db.transaction():
+        if kind is Kind.BUNDLE:
+            assert checked is not None
+            run = _Run(db, clock(), report)
+            _decide_bundle(run, dataclasses.replace(checked, key=name), data, defer_proofs)
+        else:
+            run = _Run(db, clock(), report)
+            if kind is None:
+                run.record(Outcome(name, "rejected", refusal), "file", cause="file")
+            else:
+                _decide_qrs(run, [(Path(name), data)])
+        _finish(run)
+    return report
+
+
+def _finish(run: _Run) -> None:
+    if run.import_no is not None:
+        run.db.conn.execute("UPDATE imports SET accepted = ? WHERE no = ?",
+                            (run.stored, run.import_no))
+        run.report.written = True
 
 
 def _decide_bundle(run: _Run, checked: Checked, data: bytes, deferred: bool) -> None:

@@ -9,6 +9,7 @@ newer export of the kept one opens a new conflict.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 
 from tally.db import TallyDB, safe_label
@@ -26,8 +27,13 @@ def resolve_conflict(
     reason: str,
     *,
     clock: Callable[[], str] = utc_now,
+    also: Callable[[sqlite3.Connection, str], None] | None = None,
 ) -> str:
-    """Keep the conflicting bundle whose digest starts with `keep`; return its full digest."""
+    """Keep the conflicting bundle whose digest starts with `keep`; return its full digest.
+
+    `also(conn, kept)` runs inside the same transaction (the server's audit-log row), so
+    a resolution is never recorded without it, nor it without the resolution.
+    """
     if not official.strip() or not reason.strip():
         raise ResolveError("a resolution needs the official's name and a reason")
     rows = [r for r in db.bundles()
@@ -52,4 +58,6 @@ def resolve_conflict(
             (village, station, kept, json.dumps(aside), safe_label(official.strip(), 200),
              safe_label(reason.strip(), 1000), clock()),
         )
+        if also is not None:
+            also(conn, kept)
     return kept

@@ -29,8 +29,13 @@ from suaradesa.demo.run import DemoResult, default_workers, run_demo
               help="Cap voters per station (quick runs); default: 55-90 % of each DPT.")
 @click.option("--ui", is_flag=True,
               help="Open the kiosk touchscreen on one station so you can vote by hand.")
+@click.option("--live", is_flag=True,
+              help="Run the district intake server: stations send as they close; watch the "
+                   "dashboard in a browser.")
+@click.option("--live-port", type=click.IntRange(1, 65535), default=8080, show_default=True,
+              help="Port of the live dashboard on 127.0.0.1.")
 def demo(regency: str, villages: str, seed: int, clean: bool, out: Path, workers: int | None,
-         max_voters: int | None, ui: bool) -> None:
+         max_voters: int | None, ui: bool, live: bool, live_port: int) -> None:
     """Run a whole simulated Pilkades day end to end and check the tally against the votes."""
     if villages == "all":
         count: int | None = None
@@ -46,7 +51,8 @@ def demo(regency: str, villages: str, seed: int, clean: bool, out: Path, workers
         run_interactive(out, regency, count, seed, workers, max_voters, click.echo)
         return
     try:
-        result = run_demo(out, regency, count, seed, clean, workers, max_voters, click.echo)
+        result = run_demo(out, regency, count, seed, clean, workers, max_voters, click.echo,
+                          live_port if live else None)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from exc
     print_summary(result, time.perf_counter() - started)

@@ -116,7 +116,7 @@ def station_jobs(election: Path, out: Path, definition: ElectionDefinition, auth
 
 def run_demo(
     out: Path, regency: str, villages: int | None, seed: int, clean: bool, workers: int,
-    max_voters: int | None, say: Callable[[str], None],
+    max_voters: int | None, say: Callable[[str], None], live_port: int | None = None,
 ) -> DemoResult:
     """The whole day (see module docstring); returns what the final check needs."""
     from ballotcore.public_record import parse_public_record
@@ -147,22 +147,43 @@ def run_demo(
             for j in jobs
         ]
     done = 0
+    live = None
+    if live_port is not None:
+        from suaradesa.demo.live import LiveDistrict
+
+        live = LiveDistrict(out / "tally" / "tally.sqlite", election, authority, live_port, say)
+    held_back = {trouble.get(k) for k in ("missing", "qr_only", "tampered")}
 
     def on_done(job: StationJob, summary: dict[str, Any]) -> None:
         nonlocal done
         done += 1
+        sent = ""
+        if live is not None and (job.village, job.station) not in held_back:
+            sent = "; sent: " + live.station_closed(Path(summary["bundle"]).parent)
         say(f"    [{done}/{len(jobs)}] {job.village}/{job.station}: {summary['ballots']} ballots, "
-            f"bundle {Path(summary['bundle']).name}")
+            f"bundle {Path(summary['bundle']).name}{sent}")
 
-    summaries = run_stations(jobs, workers, on_done)
-    write_summaries(out / "stations.json", summaries)
+    try:
+        summaries = run_stations(jobs, workers, on_done)
+        write_summaries(out / "stations.json", summaries)
 
-    say("3/5 Delivering USB sticks and photos to the district"
-        + ("" if clean else f" (trouble: {', '.join(f'{k} at {v[0]}/{v[1]}' for k, v in trouble.items())})"))
-    arrivals = deliver(out, election, definition, summaries, trouble)
+        say("3/5 Delivering USB sticks and photos to the district"
+            + ("" if clean else f" (trouble: {', '.join(f'{k} at {v[0]}/{v[1]}' for k, v in trouble.items())})"))
+        arrivals = deliver(out, election, definition, summaries, trouble)
+        if live is not None:
+            sent = {Path(summaries[k]["bundle"]) for k in summaries if k not in held_back}
+            for path in [*arrivals["photos"], *arrivals["tampered"],
+                         *[p for p in arrivals["bundles"] if p not in sent]]:
+                say(f"    posted {path.name}: {live.post(path)}")
+    finally:
+        if live is not None:
+            live.stop()
 
-    say("4/5 District tally: import, verify --full, reports, bulletin board")
-    report = tally_all(out, election, authority, arrivals, workers, say)
+    say("4/5 District tally: " + ("" if live is None else "(delivered live) ")
+        + "import, verify --full, reports, bulletin board")
+    report = tally_all(out, election, authority, arrivals, workers, say, live is not None)
+    if live is not None:
+        say(live.note())
 
     say("5/5 Checking the tally against the decks cast")
     result = DemoResult(out, definition, decks, trouble, report)
@@ -171,20 +192,26 @@ def run_demo(
 
 
 def tally_all(out: Path, election: Path, authority: str, arrivals: dict[str, list[Path]],
-              workers: int, say: Callable[[str], None]) -> dict[str, Any]:
-    """What the district does: import, verify --full, reports, bulletin board."""
+              workers: int, say: Callable[[str], None], delivered: bool = False
+              ) -> dict[str, Any]:
+    """What the district does: import (unless `delivered` live), verify --full, reports,
+    bulletin board."""
     db = out / "tally" / "tally.sqlite"
     db.parent.mkdir(parents=True, exist_ok=True)
     record_args = ("--db", db, "--record", election / "election.json", "--authority", authority)
     log = out / "tally" / "import-log.txt"
     with log.open("w", encoding="utf-8") as fh:
+        if delivered:
+            arrivals = {"photos": [], "bundles": [], "tampered": []}
+            fh.write("delivered live through tally serve: see the incidents in the reports\n")
         if arrivals["photos"]:
             proc = run_cli("tally", "import", *record_args, *arrivals["photos"])
             fh.write(proc.stdout)
             say("    photo:   " + proc.stdout.strip().splitlines()[-1])
-        proc = run_cli("tally", "import", *record_args, *arrivals["bundles"])
-        fh.write(proc.stdout)
-        say("    bundles: " + proc.stdout.strip().splitlines()[-1])
+        if arrivals["bundles"]:
+            proc = run_cli("tally", "import", *record_args, *arrivals["bundles"])
+            fh.write(proc.stdout)
+            say("    bundles: " + proc.stdout.strip().splitlines()[-1])
         if arrivals["tampered"]:
             proc = run_cli("tally", "import", *record_args, *arrivals["tampered"], expect=(1,))
             fh.write(proc.stdout + proc.stderr)

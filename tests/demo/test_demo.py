@@ -101,3 +101,27 @@ def test_tampering_keeps_json_valid_but_changes_the_count() -> None:
     data = b'{"results":{"votes":[{"number":1,"votes":17},{"number":2,"votes":3}]}}'
     changed = tamper(data)
     assert json.loads(changed)["results"]["votes"][0]["votes"] == 22
+
+
+def test_live_demo_delivers_through_the_intake_server(tmp_path: Path) -> None:
+    """`--live`: the stations send through their outboxes as they close; the photo, the
+    tampered stick and the second copy are posted; the tally is the same as imported."""
+    from tests.tally.live import free_port
+
+    out = tmp_path / "live"
+    proc = _demo(out, "--live", "--live-port", str(free_port()))
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    text = proc.stdout
+    assert "live dashboard: http://127.0.0.1:" in text and "sent: sent (accepted)" in text
+    assert "posted" in text and ": duplicate" in text and ": provisional" in text
+    assert "live: " in text and "p99" in text
+    trouble = {}
+    for part in text.split("(trouble: ", 1)[1].split(")", 1)[0].split(", "):
+        kind, station = part.split(" at ")
+        trouble[kind] = station
+    stations = _stations(out)
+    assert stations[trouble["qr_only"]]["status"] == "provisional"
+    assert stations[trouble["missing"]]["status"] == "missing"
+    assert stations[trouble["tampered"]]["status"] == "rejected"
+    assert stations[trouble["duplicate"]]["status"] == "complete"
+    assert not (out / "tally" / "tally.sqlite-wal").exists()  # a clean stop: one file again

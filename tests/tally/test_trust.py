@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -25,6 +24,7 @@ from ballotcore.eventlog import EventEntry, next_entry
 from ballotcore.results import decryption_context
 from ballotcore.signing import sign
 from tally.cli import group
+from tests.programs import require_program
 from tests.tally.conftest import held_digest, incidents
 from tests.tally.factory import Election, StationRun
 
@@ -306,9 +306,8 @@ def test_tampered_and_missing_read_differently_in_every_report(
     html = out_html.read_text()
     assert "Ditolak / rejected" in html and "Belum masuk / missing" in html
     assert html.index('id="problems"') < html.index('class="village"')  # problems first
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext missing: apt-get install poppler-utils")
-    text = subprocess.run(["pdftotext", "-layout", str(out_pdf), "-"], check=True,
+    pdftotext = require_program("pdftotext", "poppler-utils")
+    text = subprocess.run([pdftotext, "-layout", str(out_pdf), "-"], check=True,
                           capture_output=True, text=True).stdout
     assert "ditolak (" in text and "belum masuk" in text and "KEJADIAN KHUSUS" in text
 
