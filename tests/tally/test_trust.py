@@ -14,7 +14,6 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from ballotcore import elgamal, trustees
