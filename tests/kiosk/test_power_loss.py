@@ -25,7 +25,13 @@ from ballotcore import signing
 from ballotcore.ballot import EncryptedBallot, verify_ballot
 from kiosk.crash import ENV, POINTS
 from provisioning.testing import ElectionFixture
-from tests.kiosk.helpers import custom_election, engine_for, fast_dir, officer_pins
+from tests.kiosk.helpers import (
+    custom_election,
+    engine_for,
+    ensure_installed,
+    fast_dir,
+    officer_pins,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,6 +42,7 @@ def election2(tmp_path_factory: pytest.TempPathFactory) -> ElectionFixture:
 
 
 def _child(fx: ElectionFixture, data: Path, total: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    ensure_installed(fx, data)
     args = [sys.executable, "-m", "tests.kiosk.child_cast", str(fx.package_paths()[0]), str(data),
             fx.authority_id, officer_pins(fx)[0], str(total), str(data / "confirmations.txt")]
     full_env = {k: v for k, v in os.environ.items() if k != ENV} | env
