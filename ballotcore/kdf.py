@@ -121,13 +121,13 @@ SECRETS: dict[str, SecretSpec] = {
     s.name: s
     for s in (
         SecretSpec("install-code", "installation code (officer sheet, once per kiosk)",
-                   32, 16, PinKdf(8 * 1024, 1, 1), 9.0),
+                   32, 16, PinKdf(8 * 1024, 1, 1), 10.0),
         SecretSpec("unlock-code", "PIN unlock code (officer sheet, each usable once)",
-                   32, 16, PinKdf(8 * 1024, 1, 1), 9.0),
+                   32, 16, PinKdf(8 * 1024, 1, 1), 10.0),
         SecretSpec("officer-pin", "daily officer PIN (checked on the kiosk only)",
-                   10, 6, PinKdf(64 * 1024, 2, 1), 215.0),
+                   10, 6, PinKdf(64 * 1024, 2, 1), 190.0),
         SecretSpec("trustee-card", "trustee PIN (opens one trustee card)",
-                   10, 14, PinKdf(32 * 1024, 1, 1), 56.0),
+                   10, 14, PinKdf(32 * 1024, 1, 1), 45.0),
     )
 }  # fmt: skip
 

@@ -119,8 +119,8 @@ def create_election(
 ) -> ElectionSummary:
     """Provision a whole election day into `out_dir` (must not exist); see module docstring.
 
-    `kdf` None means the production scrypt costs (officer PINs and trustee cards each have
-    their own); tests pass `PinKdf.testing()` explicitly for both.
+    `kdf` None means the production Argon2id costs (`ballotcore.kdf.SECRETS`, one per kind
+    of secret); tests pass `PinKdf.testing()` explicitly for both.
     `authority_key` reuses a regency's existing root key instead of creating one.
     """
     started = time.perf_counter()
