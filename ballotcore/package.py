@@ -7,20 +7,19 @@ Layout of `<village-code>_<station-code>.sdpkg/`:
                      kiosk id and the hash and size of EVERY other file in the folder
     election.json    the public record, byte-identical to the election's election.json
     kiosk-cert.json  the authority-signed kiosk certificate of this station
-    officers.json    record "officer-credentials": per officer slot (2) a salted scrypt
-                     verifier of the officer PIN and the kiosk's Ed25519 private key
-                     wrapped with AES-256-GCM under a key derived from that PIN
+    officers.json    record "officer-credentials" v2 (`ballotcore.credentials`): the
+                     kiosk's Ed25519 private key and the officer PINs sealed under the
+                     80-bit installation code, and verifiers of the one-time unlock codes
     photos/<file>    candidate photos named in the definition (optional)
 
 `load_package` verifies everything (authority signature on the manifest, the public record,
 every file hash, no unlisted file, the certificate) and returns a typed `StationPackage`,
 or raises `PackageError` whose message starts with the file or part that is wrong.
 
-PIN key derivation (`ballotcore.pins`, shared with trustee cards): one scrypt run per PIN
-gives a verifier and an AES-256-GCM key. The kiosk key therefore never leaves the stick in
-the clear: a lost stick costs an attacker a
-brute force of the 6-digit PIN at scrypt cost per guess (see docs/PROVISIONING.md). The
-PIN sheets are written next to the packages, never inside one.
+Nothing on the stick opens with a short PIN: the kiosk key is sealed under the
+installation code (Argon2id, `ballotcore.kdf`), which the kiosk uses once to re-wrap the
+key under its own device secret (`kiosk.device`); the daily officer PIN is checked by the
+kiosk alone. The sealed officer sheets are written next to the packages, never inside one.
 """
 
 from __future__ import annotations
@@ -28,19 +27,22 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hmac
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ballotcore.codec import decode_record, encode_record, expect_keys, field, hex_bytes
+from ballotcore.credentials import (
+    OFFICER_SLOTS,
+    InstallSecret,
+    OfficerCredentials,
+    parse_officer_credentials,
+    seal_officer_credentials,
+)
+from ballotcore.credentials import match_unlock_code as _match_unlock
+from ballotcore.credentials import open_installation as _open_installation
 from ballotcore.election import Station, Village
-from ballotcore.errors import BallotCoreError
-from ballotcore.hashing import digest32, hash_bytes
+from ballotcore.errors import BallotCoreError, CodeFormatError, PackageError, WrongInstallCode
+from ballotcore.hashing import digest32
 from ballotcore.limits import MAX_PACKAGE_FILE_BYTES
 from ballotcore.pins import PinKdf, derive_pin_keys, is_weak_pin, new_pin
 from ballotcore.public_record import (
@@ -50,7 +52,7 @@ from ballotcore.public_record import (
     open_certificate,
     parse_public_record,
 )
-from ballotcore.signing import SignedRecord, public_bytes
+from ballotcore.signing import SignedRecord
 
 MANIFEST_KIND = MANIFEST_LABEL = "station-manifest"
 OFFICERS_KIND = "officer-credentials"
@@ -61,98 +63,7 @@ CERT_FILE = "kiosk-cert.json"
 OFFICERS_FILE = "officers.json"
 PHOTO_DIR = "photos"
 PACKAGE_SUFFIX = ".sdpkg"
-OFFICER_SLOTS = 2
 OFFICER_PIN_DIGITS = 6
-
-
-class PackageError(BallotCoreError):
-    """A station package that is damaged, tampered with, or not for this election."""
-
-
-class WrongPin(PackageError):
-    """An officer PIN that matches no officer slot of the package."""
-
-
-# ------------------------------------------------------------------ officer credentials
-
-
-@dataclass(frozen=True, slots=True)
-class OfficerCredential:
-    """One officer slot: salted PIN verifier and the PIN-wrapped kiosk key."""
-
-    slot: int
-    salt: bytes
-    verifier: bytes
-    nonce: bytes
-    wrapped_key: bytes
-
-
-def _wrap_aad(election_id: str, village: str, station: str, kiosk_id: str, slot: int) -> bytes:
-    return hash_bytes(
-        "officer-key-wrap",
-        election_id.encode(),
-        village.encode(),
-        station.encode(),
-        kiosk_id.encode(),
-        slot.to_bytes(4, "big"),
-    )
-
-
-def seal_officer_credentials(
-    cert: KioskCertificate,
-    kiosk_key: Ed25519PrivateKey,
-    pins: list[str],
-    kdf: PinKdf | None = None,
-) -> bytes:
-    """The officers.json record: one slot per PIN (used by provisioning)."""
-    kdf = kdf or PinKdf()
-    raw = kiosk_key.private_bytes_raw()
-    slots: list[dict[str, Any]] = []
-    for slot, pin in enumerate(pins, start=1):
-        salt = secrets.token_bytes(16)
-        verifier, wrap_key = derive_pin_keys(pin, salt, kdf, "officer-pin")
-        nonce = secrets.token_bytes(12)
-        aad = _wrap_aad(cert.election_id, cert.village, cert.station, cert.kiosk_id, slot)
-        wrapped = AESGCM(wrap_key).encrypt(nonce, raw, aad)
-        slots.append(
-            {
-                "slot": slot,
-                "salt": salt.hex(),
-                "verifier": verifier.hex(),
-                "nonce": nonce.hex(),
-                "wrapped_key": wrapped.hex(),
-            }
-        )
-    return encode_record(
-        OFFICERS_KIND, VERSION, {"kiosk_id": cert.kiosk_id, "kdf": kdf.to_body(), "officers": slots}
-    )
-
-
-def _parse_officers(data: bytes, kiosk_id: str) -> tuple[PinKdf, tuple[OfficerCredential, ...]]:
-    body = decode_record(OFFICERS_KIND, VERSION, data)
-    expect_keys(body, {"kiosk_id", "kdf", "officers"}, "officer credentials")
-    if field(body, "kiosk_id", str) != kiosk_id:
-        raise PackageError("credentials are for another kiosk")
-    kdf = PinKdf.from_body(body["kdf"])
-    creds: list[OfficerCredential] = []
-    for i, entry in enumerate(field(body, "officers", list), start=1):
-        if not isinstance(entry, dict):
-            raise PackageError("officer entry must be an object")
-        expect_keys(entry, {"slot", "salt", "verifier", "nonce", "wrapped_key"}, "officer")
-        if field(entry, "slot", int) != i:
-            raise PackageError("officer slots must run 1, 2, ...")
-        creds.append(
-            OfficerCredential(
-                i,
-                hex_bytes(entry["salt"], 16, "salt"),
-                hex_bytes(entry["verifier"], 32, "verifier"),
-                hex_bytes(entry["nonce"], 12, "nonce"),
-                hex_bytes(entry["wrapped_key"], 48, "wrapped_key"),
-            )
-        )
-    if len(creds) != OFFICER_SLOTS:
-        raise PackageError(f"expected {OFFICER_SLOTS} officer slots, found {len(creds)}")
-    return kdf, tuple(creds)
 
 
 # ------------------------------------------------------------------ manifest
@@ -252,8 +163,7 @@ class StationPackage:
     kiosk_id: str
     photos: dict[int, bytes]  # candidate number -> image bytes
     digest: bytes  # digest32("station-package", manifest.json bytes)
-    kdf: PinKdf
-    officers: tuple[OfficerCredential, ...]
+    credentials: OfficerCredentials
 
 
 def _read(root: Path, rel: str) -> bytes:
@@ -357,7 +267,7 @@ def load_package(
         if today is not None:
             check_certificate_dates(cert, today, allow_early)
         part = OFFICERS_FILE
-        kdf, officers = _parse_officers(contents[OFFICERS_FILE], cert.kiosk_id)
+        credentials = parse_officer_credentials(contents[OFFICERS_FILE], cert.kiosk_id)
         photos: dict[int, bytes] = {}
         for cand in village.candidates:
             if cand.photo is not None:
@@ -384,67 +294,51 @@ def load_package(
         cert.kiosk_id,
         photos,
         digest32("station-package", manifest_bytes),
-        kdf,
-        officers,
+        credentials,
     )
 
 
-# ------------------------------------------------------------------ officer PINs
+# ------------------------------------------------------------------ installation
 
 
-def _try_slot(package: StationPackage, cred: OfficerCredential, pin: str) -> bytes | None:
-    verifier, wrap_key = derive_pin_keys(pin, cred.salt, package.kdf, "officer-pin")
-    if not hmac.compare_digest(verifier, cred.verifier):
-        return None
-    return wrap_key
+def open_installation(package: StationPackage, code: str) -> InstallSecret:
+    """Kiosk key, officer PINs and their KDF for the package's installation code.
+
+    CodeFormatError if the code is garbled, WrongInstallCode if it is another package's;
+    both messages are bilingual (Indonesian first) and name no secret.
+    """
+    try:
+        return _open_installation(package.credentials, package.certificate, code)
+    except (CodeFormatError, WrongInstallCode):
+        raise
+    except BallotCoreError as exc:
+        raise PackageError(f"{OFFICERS_FILE}: {exc}") from exc
 
 
-def check_officer_pin(package: StationPackage, pin: str) -> int | None:
-    """The officer slot (1 or 2) whose PIN this is, or None. Costs one scrypt run per slot."""
-    if len(pin) != OFFICER_PIN_DIGITS or not pin.isascii() or not pin.isdigit():
-        return None
-    for cred in package.officers:
-        if _try_slot(package, cred, pin) is not None:
-            return cred.slot
-    return None
-
-
-def unlock_kiosk_key(package: StationPackage, pin: str) -> tuple[int, Ed25519PrivateKey]:
-    """(officer slot, kiosk private key) for a correct officer PIN; WrongPin otherwise."""
-    if len(pin) == OFFICER_PIN_DIGITS and pin.isascii() and pin.isdigit():
-        cert = package.certificate
-        for cred in package.officers:
-            wrap_key = _try_slot(package, cred, pin)
-            if wrap_key is None:
-                continue
-            aad = _wrap_aad(cert.election_id, cert.village, cert.station, cert.kiosk_id, cred.slot)
-            try:
-                raw = AESGCM(wrap_key).decrypt(cred.nonce, cred.wrapped_key, aad)
-            except InvalidTag as exc:
-                raise PackageError(f"{OFFICERS_FILE}: the wrapped kiosk key is damaged") from exc
-            key = Ed25519PrivateKey.from_private_bytes(raw)
-            if public_bytes(key) != cert.public_key:
-                raise PackageError(f"{OFFICERS_FILE}: the kiosk key does not match its certificate")
-            return cred.slot, key
-    raise WrongPin("wrong officer PIN")
+def match_unlock_code(package: StationPackage, code: str) -> int | None:
+    """Index of the package's one-time unlock code `code` is, or None (foreign code);
+    CodeFormatError if garbled. Whether it was used already is the kiosk's record."""
+    return _match_unlock(package.credentials, code)
 
 
 __all__ = [
     "CERT_LABEL",
+    "OFFICER_SLOTS",
+    "CodeFormatError",
+    "InstallSecret",
     "Manifest",
-    "OfficerCredential",
+    "OfficerCredentials",
     "PackageError",
     "PinKdf",
     "StationPackage",
-    "WrongPin",
-    "check_officer_pin",
+    "WrongInstallCode",
     "derive_pin_keys",
     "file_hash",
     "is_weak_pin",
     "load_package",
+    "match_unlock_code",
     "new_pin",
+    "open_installation",
     "package_name",
     "seal_officer_credentials",
-    "unlock_kiosk_key",
 ]
-

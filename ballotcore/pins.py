@@ -1,78 +1,17 @@
-"""PINs: how officer and trustee PINs are chosen and turned into keys.
+"""PINs: how officer and trustee PINs are chosen.
 
-One scrypt run per PIN gives 64 bytes; HKDF-SHA256 (info "SuaraDesa/v1/<purpose>") splits
-them into a 32-byte verifier and a 32-byte AES-256-GCM key. The scrypt parameters travel
-in every record that uses them (`PinKdf.to_body`), so they can be raised later without a
-format change. PINs come from `secrets`, and patterns a person might guess are refused.
-Used by the station package (officer PINs wrapping the kiosk key) and trustee cards.
+PINs come from `secrets`, and patterns a person might guess are refused. How a PIN is
+turned into keys (Argon2id, parameters in the record) is `ballotcore.kdf`, re-exported
+here for callers that import it from this module.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from dataclasses import dataclass
-from typing import Any
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-from ballotcore.codec import expect_keys, field
-from ballotcore.errors import RecordError
+from ballotcore.kdf import PinKdf, derive_pin_keys
 
 DEFAULT_PIN_DIGITS = 6
-
-
-
-@dataclass(frozen=True, slots=True)
-class PinKdf:
-    """scrypt cost parameters. The default (N=2^13, r=8: 8 MB, ~25 ms per try on one
-    server core) is the officer-PIN cost; it is budgeted so a regency of ~800 stations
-    provisions in under a minute on 2 cores (docs/PROVISIONING.md has the arithmetic).
-    Cheaper parameters exist only for tests (`PinKdf.testing()`), passed explicitly.
-    """
-
-    log_n: int = 13
-    r: int = 8
-    p: int = 1
-
-    @classmethod
-    def testing(cls) -> PinKdf:
-        """Fast, weak parameters for unit tests and fixtures only."""
-        return cls(log_n=8, r=8, p=1)
-
-    def to_body(self) -> dict[str, Any]:
-        return {"name": "scrypt", "log_n": self.log_n, "r": self.r, "p": self.p}
-
-    @classmethod
-    def from_body(cls, body: Any) -> PinKdf:
-        if not isinstance(body, dict):
-            raise RecordError("kdf must be an object")
-        expect_keys(body, {"name", "log_n", "r", "p"}, "kdf")
-        if field(body, "name", str) != "scrypt":
-            raise RecordError("kdf: only scrypt is supported")
-        kdf = cls(field(body, "log_n", int), field(body, "r", int), field(body, "p", int))
-        if not (4 <= kdf.log_n <= 20 and 1 <= kdf.r <= 32 and 1 <= kdf.p <= 4):
-            raise RecordError("kdf: scrypt parameters out of range")
-        return kdf
-
-
-def derive_pin_keys(pin: str, salt: bytes, kdf: PinKdf, purpose: str) -> tuple[bytes, bytes]:
-    """(verifier, wrap key) from ONE scrypt run, split by HKDF with `purpose` in the info."""
-    n = 1 << kdf.log_n
-    master = hashlib.scrypt(
-        pin.encode("utf-8"),
-        salt=salt,
-        n=n,
-        r=kdf.r,
-        p=kdf.p,
-        maxmem=256 * n * kdf.r * kdf.p + (1 << 20),
-        dklen=64,
-    )
-    okm = HKDF(hashes.SHA256(), 64, salt=None, info=f"SuaraDesa/v1/{purpose}".encode()).derive(
-        master
-    )
-    return okm[:32], okm[32:]
 
 
 def is_weak_pin(pin: str) -> bool:
@@ -99,3 +38,6 @@ def new_pin(digits: int = DEFAULT_PIN_DIGITS) -> str:
         pin = "".join(secrets.choice("0123456789") for _ in range(digits))
         if not is_weak_pin(pin):
             return pin
+
+
+__all__ = ["DEFAULT_PIN_DIGITS", "PinKdf", "derive_pin_keys", "is_weak_pin", "new_pin"]

@@ -6,19 +6,21 @@ The card is a record
      "nonce":<12 bytes hex>,"salt":<16 bytes hex>,"sealed":<48 bytes hex>,"village":..}
 
 where `sealed` = AES-256-GCM(key, nonce, s_i as 32 little-endian bytes, aad) with `key`
-derived from the trustee PIN by scrypt + HKDF (`ballotcore.package.derive_pin_keys`,
-purpose "trustee-card") and aad = H("trustee-card", election id, village, index). So a
+derived from the trustee PIN by Argon2id + HKDF (`ballotcore.kdf.derive_pin_keys`,
+purpose "trustee-card", parameters in the card's "kdf") and aad = H("trustee-card", election id, village, index). So a
 card cannot be moved to another election, village or trustee slot without failing to open.
 
-QR payload: the record bytes themselves (pure ASCII JSON, about 330 bytes), encoded in
+QR payload: the record bytes themselves (pure ASCII JSON, about 340 bytes), encoded in
 byte mode at error-correction level M (QR version 13 or so). A `.sdcard` file holds the
 same bytes. `parse_trustee_card(payload)` is the one way in.
 
 Opening a card also checks the recovered share against the village's public Feldman
 commitments (`ballotcore.trustees.check_share`), so a wrong or substituted card is refused
 before it takes part in a decryption. What the card does not protect against: someone who
-holds both the card and the PIN sheet, and an offline PIN search on a copied card at scrypt
-cost per guess (trustee PINs are therefore 10 digits, see docs/PROVISIONING.md).
+holds both the card and the PIN sheet. A photographed card alone costs an offline search
+of the 14-digit PIN at Argon2id cost per guess: an expected ~90,000 core-years on the
+reference machine (`ballotcore.kdf.SECRETS`, docs/SECURITY.md). The printed card says it
+is secret ("RAHASIA").
 """
 
 from __future__ import annotations
@@ -31,26 +33,19 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ballotcore import group
 from ballotcore.codec import decode_record, encode_record, expect_keys, field, hex_bytes
-from ballotcore.errors import BallotCoreError, CryptoError
+from ballotcore.errors import BallotCoreError, CryptoError, TrusteeCardError, WrongTrusteePin
 from ballotcore.hashing import hash_bytes
-from ballotcore.pins import PinKdf, derive_pin_keys, is_weak_pin
+from ballotcore.kdf import SECRETS, PinKdf, derive_pin_keys
+from ballotcore.pins import is_weak_pin
 from ballotcore.public_record import VillageKey
 from ballotcore.trustees import TrusteeShare, check_share
 
 KIND = "trustee-card"
 VERSION = 1
-TRUSTEE_PIN_DIGITS = 10
-#: Trustee-card cost: N=2^12, r=8 (4 MB, ~10 ms); 10-digit PINs make up for the lower cost.
-TRUSTEE_KDF = PinKdf(log_n=12, r=8, p=1)
 PURPOSE = "trustee-card"
-
-
-class TrusteeCardError(BallotCoreError):
-    """A trustee card that cannot be read, opened, or does not belong to this village."""
-
-
-class WrongTrusteePin(TrusteeCardError):
-    """The PIN does not open the card (or the card was altered)."""
+TRUSTEE_PIN_DIGITS = SECRETS[PURPOSE].length
+#: Trustee-card cost (the table in `ballotcore.kdf`): Argon2id, 32 MiB, one pass.
+TRUSTEE_KDF = SECRETS[PURPOSE].kdf
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +82,7 @@ def _aad(election_id: str, village: str, index: int) -> bytes:
 
 
 def new_trustee_pin() -> str:
-    """A fresh random 10-digit trustee PIN (from `secrets`), weak patterns refused."""
+    """A fresh random 14-digit trustee PIN (from `secrets`), weak patterns refused."""
     while True:
         pin = "".join(secrets.choice("0123456789") for _ in range(TRUSTEE_PIN_DIGITS))
         if not is_weak_pin(pin):

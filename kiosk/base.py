@@ -22,7 +22,7 @@ from ballotcore.errors import BallotCoreError
 from ballotcore.results import box_root
 from ballotcore.rng import OS_RANDOM, RandomSource
 from hardware import receipts
-from kiosk import devices
+from kiosk import device, devices, pinstate
 from kiosk import polls as pm
 from kiosk import session as sm
 from kiosk.clock import Clock, SystemClock, iso_seconds
@@ -44,7 +44,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 def database_key(private_key: Ed25519PrivateKey, package: pkg.StationPackage) -> bytes:
     """The SQLCipher key: HKDF-SHA256 of the kiosk's private key, bound to the station.
 
-    Never stored: it exists only while an officer PIN has unwrapped the kiosk key.
+    Never stored: it exists only while an officer PIN has unwrapped the kiosk key (from
+    the kiosk's own installation, `kiosk.device`).
     """
     cert = package.certificate
     salt = cert.public_key + cert.definition_hash
@@ -77,12 +78,15 @@ class KioskEngineBase:
         expected_authority: str | None = None,
         check_dates: bool = True,
         rng: RandomSource = OS_RANDOM,
+        device_dir: Path | None = None,
     ) -> None:
         """Load and verify the package (PackageRejected otherwise); nothing is unlocked yet.
 
         `rng` is where the slot choice and ballot encryption draw randomness: the OS
-        CSPRNG (`secrets`) unless a test injects another source.
-        """
+        CSPRNG (`secrets`) unless a test injects another source. `device_dir` is where the
+        kiosk keeps its device secret and installations (default `<data>/device`,
+        `kiosk.device`); an uninstalled package needs `install(code)` before any officer
+        PIN is accepted."""
         self._lock = threading.RLock()
         self._rng = rng
         self.clock: Clock = clock or SystemClock()
@@ -108,9 +112,11 @@ class KioskEngineBase:
             CandidateView(c.number, c.name, self.package.photos.get(c.number))
             for c in self.village.candidates
         )
+        self.device_dir = Path(device_dir) if device_dir else device.default_device_dir(self.data_dir)
         self.pins = PinGuard(
-            self.package, self.data_dir, self.clock, (self.data_dir / DB_NAME).exists()
-        )
+            self.package, self.data_dir, self.clock, (self.data_dir / DB_NAME).exists(),
+            device.load_installation(self.device_dir, self.package),
+        )  # fmt: skip
         self.store: KioskStore | None = None
         self._key: Ed25519PrivateKey | None = None
         self._free: list[bytes] = []
@@ -175,8 +181,8 @@ class KioskEngineBase:
                 raise StorageError("the database in the data folder belongs to another election")
             for name in store.applied_now:
                 txn.log("storage.migrated", now, {"name": name})
-            for when, code, failures in self.pins.take_pending():
-                txn.log(code, when, {"failures": failures})
+            for when, code, number in self.pins.take_pending():
+                txn.log(code, when, pinstate.pending_detail(code, number))
             if self.pins.record.reset_detected:
                 txn.log("officer.pin_state_reset", now)
             session = store.get("session", "idle")
@@ -198,8 +204,8 @@ class KioskEngineBase:
         """Copy PIN attempts recorded in the state file into the database log."""
         if self.store is not None and self.pins.take_pending():
             with self.store.transaction() as txn:
-                for when, code, failures in self.pins.take_pending():
-                    txn.log(code, when, {"failures": failures})
+                for when, code, number in self.pins.take_pending():
+                    txn.log(code, when, pinstate.pending_detail(code, number))
             self.pins.clear_pending()
 
     def _officer(self, pin: str) -> int:
@@ -255,7 +261,31 @@ class KioskEngineBase:
             pin_failures=self.pins.record.failures,
             pin_wait_seconds=self.pins.wait_seconds(),
             pin_locked=self.pins.record.locked,
+            installed=self.pins.installation is not None,
+            pin_tries_before_wait=pinstate.remaining_free(self.pins.record),
         )
+
+    # ------------------------------------------------------------ installation, recovery
+    @locked
+    def install(self, code: str) -> Status:
+        """Install the package on this kiosk with the installation code from the sealed
+        officer sheet (typed, or the scanned QR text). Once per package and kiosk; a
+        garbled, wrong or reused code raises InstallRefused and changes nothing."""
+        installation = device.install(self.device_dir, self.package, code)
+        self.pins.installed(installation)
+        log.info("package installed on this kiosk")
+        return self.status()
+
+    @locked
+    def unlock_pins(self, code: str) -> Status:
+        """Lift an officer-PIN wait or lock-out with a one-time unlock code (from the
+        sealed officer sheet, issued by the district). Raises UnlockRefused for a garbled,
+        foreign or used code; every attempt is logged."""
+        try:
+            self.pins.recover(code)
+        finally:
+            self._flush_pin_log()
+        return self.status()
 
     @locked
     def ballot_candidates(self) -> tuple[CandidateView, ...]:

@@ -80,6 +80,34 @@ def send(export_dir: Path, url: str, outbox_dir: Path | None, max_attempts: int,
         raise click.ClickException("not every bundle was confirmed by the server")
 
 
+@group.command()
+@click.option("--package", "package", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="Station package folder (.sdpkg).")
+@click.option("--data", required=True, type=click.Path(file_okay=False, path_type=Path), help="Kiosk data folder (its device/ sub-folder keeps the device secret).")
+@click.option("--code", help="Installation code from the sealed officer sheet (default: asked, not echoed).")
+@click.option("--authority", help="Authority key id (default: authority.txt next to the packages folder).")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True, help="Language of the messages.")
+def install(package: Path, data: Path, code: str | None, authority: str | None, lang: str) -> None:
+    """Install a station package on this kiosk, once, with its installation code."""
+    from kiosk.engine import KioskEngine
+    from kiosk.errors import KioskError
+
+    root = package.resolve().parent.parent
+    if authority is None and (root / "authority.txt").is_file():
+        authority = (root / "authority.txt").read_text(encoding="utf-8").split()[0]
+    if code is None:
+        code = str(click.prompt("Kode instalasi / installation code", hide_input=True, err=True))
+    try:
+        engine = KioskEngine(package, data, printer=None, scanner=None,
+                             expected_authority=authority)
+        try:
+            engine.install(code)
+        finally:
+            engine.close()
+    except KioskError as exc:
+        raise click.ClickException(exc.indonesian if lang == "id" else exc.english) from exc
+    click.echo("Paket terpasang. / Package installed." if lang == "id" else "Package installed.")
+
+
 def _add_touchscreen() -> None:
     """Attach `kiosk run` (defined with the GUI; it imports Kivy only when it runs)."""
     from kiosk.ui.command import run

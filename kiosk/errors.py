@@ -14,10 +14,14 @@ and the appliance shows "out of service" and restarts, never a silent wrong stat
     ├── PackageRejected        the election package does not verify
     ├── StorageError           the database cannot be opened or has an unknown schema
     ├── LockedError            the database is still locked: an officer must log in
+    ├── NotInstalled           the package is not installed on this kiosk yet (install code)
+    ├── InstallRefused         an installation code was refused (.reason); nothing changed
     ├── PinError               an officer PIN was refused
     │   ├── PinRejected            the PIN is wrong (attempts left in .remaining)
     │   ├── PinWait                too many wrong PINs: wait .seconds before trying again
-    │   └── PinLockedOut           15 wrong PINs: locked until the kiosk is re-provisioned
+    │   ├── PinLockedOut           15 wrong PINs: locked until a one-time unlock code
+    │   └── UnlockRefused          an unlock code was refused (.reason: garbled, foreign,
+    │                              used, not-locked)
     ├── TransitionRefused      the polls or voter-session state does not allow this action
     ├── SelectionError         a candidate number that is not on this ballot, or no choice
     ├── SessionTimedOut        the voter session was voided by the idle timeout
@@ -103,8 +107,73 @@ class PinLockedOut(PinError):
 
     def __init__(self) -> None:
         super().__init__(
-            "Officer PINs are locked after too many wrong attempts; re-provision the kiosk.",
-            "PIN petugas terkunci karena terlalu banyak salah; kios harus disiapkan ulang.",
+            "Officer PINs are locked permanently after too many wrong attempts: no PIN is "
+            "accepted until a one-time unlock code from the sealed officer sheet (ask the "
+            "district) is entered. The stored ballots are safe.",
+            "PIN petugas terkunci permanen karena terlalu banyak salah: tidak ada PIN yang "
+            "diterima sampai kode buka kunci sekali pakai dari lembar petugas bersegel "
+            "(minta ke kecamatan) dimasukkan. Surat suara yang tersimpan tetap aman.",
+        )
+
+
+_UNLOCK_REASONS = {
+    "garbled": ("The unlock code is not valid: check every character.",
+                "Kode buka kunci tidak valid: periksa setiap karakter."),
+    "foreign": ("This unlock code does not belong to this kiosk.",
+                "Kode buka kunci ini bukan untuk kios ini."),
+    "used": ("This unlock code was already used; each code works once.",
+             "Kode buka kunci ini sudah dipakai; setiap kode hanya berlaku sekali."),
+    "not-locked": ("The PINs are not locked: no unlock code is needed.",
+                   "PIN tidak terkunci: kode buka kunci tidak diperlukan."),
+}  # fmt: skip
+
+
+class UnlockRefused(PinError):
+    message_id = "kiosk.pin.unlock_refused"
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        english, indonesian = _UNLOCK_REASONS[reason]
+        super().__init__(english, indonesian, f"kiosk.pin.unlock_{reason.replace('-', '_')}")
+
+
+class NotInstalled(KioskError):
+    message_id = "kiosk.install.needed"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This package is not installed on this kiosk yet: enter or scan the installation "
+            "code from the sealed officer sheet.",
+            "Paket ini belum dipasang di kios ini: ketik atau pindai kode instalasi dari "
+            "lembar petugas bersegel.",
+        )
+
+
+_INSTALL_REASONS = {
+    "garbled": ("The installation code is not valid (a character is mistyped or missing).",
+                "Kode instalasi tidak valid (ada karakter yang salah ketik atau kurang)."),
+    "wrong": ("The installation code does not belong to this package.",
+              "Kode instalasi ini bukan untuk paket ini."),
+    "reused": ("This installation code was already used on this kiosk.",
+               "Kode instalasi ini sudah pernah dipakai di kios ini."),
+    "installed": ("This package is already installed on this kiosk.",
+                  "Paket ini sudah terpasang di kios ini."),
+    "damaged": ("The package's sealed kiosk key is damaged.",
+                "Kunci kios yang tersegel dalam paket rusak."),
+}  # fmt: skip
+
+
+class InstallRefused(KioskError):
+    message_id = "kiosk.install.refused"
+
+    def __init__(self, reason: str, detail: str = ""):
+        self.reason = reason
+        english, indonesian = _INSTALL_REASONS[reason]
+        extra = f" ({detail})" if detail and reason == "damaged" else ""
+        super().__init__(
+            f"Installation refused, nothing was changed: {english}{extra}",
+            f"Instalasi ditolak, tidak ada yang diubah: {indonesian}{extra}",
+            f"kiosk.install.{reason}",
         )
 
 

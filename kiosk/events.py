@@ -17,6 +17,8 @@ EVENTS: dict[str, str] = {
     "storage.created": "A new encrypted kiosk database was created for this package.",
     "storage.migrated": "A named schema migration was applied (detail: name).",
     "kiosk.started": "The database was opened after an officer PIN (start or restart).",
+    "kiosk.installed": "The package was installed on this kiosk with its installation code; "
+    "the kiosk key was re-wrapped under the device secret (detail: officer slots).",
     "box.slots_allocated": "Empty fixed-size ballot slots were allocated at random positions.",
     "box.cleared": "The ballot box and counters were cleared for a mode switch.",
     "mode.switched": "The kiosk switched between official and test mode (detail: from, to).",
@@ -26,6 +28,10 @@ EVENTS: dict[str, str] = {
     "officer.pin_refused_wait": "A PIN was refused because the waiting time had not passed.",
     "officer.pin_locked": "Officer PINs were locked after too many wrong attempts.",
     "officer.pin_state_reset": "The PIN-attempt file was missing; the counter was restored.",
+    "officer.pin_unlocked": "A one-time unlock code from the district lifted a PIN wait or "
+    "lock-out (detail: code number on the officer sheet; the code is now used).",
+    "officer.unlock_refused": "An unlock code was refused (detail: reason garbled, foreign, "
+    "used or not-locked).",
     # readiness and reports
     "readiness.passed": "All required readiness checks passed (detail: warnings, e.g. "
     "scanner, if an optional check failed).",

@@ -2,7 +2,9 @@
 
 Policy (numbers in `kiosk.timeouts`): the first 5 wrong PINs are free; after the 5th a
 15 s wait, doubling with each further wrong PIN; after 15 wrong PINs in a row the PINs
-are locked until the kiosk is re-provisioned. A correct PIN resets the counter.
+are locked until a one-time unlock code from the sealed officer sheet is entered
+(`after_unlock`; the codes and which were used are in `kiosk.device`). A correct PIN
+resets the counter.
 
 Why a separate file: the counter must survive restarts, yet it is needed *before* the
 encrypted database can be opened (the database key is unlocked by the PIN itself). The
@@ -12,8 +14,9 @@ key derived from the verified package, so an edited file is detected (and treate
 lock-out); it is written atomically (temporary file, fsync, rename, fsync of the folder)
 so a power cut leaves either the old or the new file, never a torn one. The HMAC key is
 derivable by anyone holding the package: this detects casual tampering, it does not
-stop an attacker who also has the package and deletes or rewrites the file; see
-docs/SECURITY.md for what the scrypt PIN wrap costs such an attacker.
+stop an attacker who also has the package and deletes or rewrites the file. Such an
+attacker still cannot test PINs offline: their verifiers are salted with the device
+secret (`kiosk.device`, docs/SECURITY.md).
 """
 
 from __future__ import annotations
@@ -76,6 +79,35 @@ def after_refusal(record: PinRecord, time_text: str) -> PinRecord:
 def after_success(record: PinRecord, time_text: str) -> PinRecord:
     """A correct PIN clears the counter (the success itself is logged by the caller)."""
     return replace(record, failures=0, last_failure=None)
+
+
+def after_unlock(record: PinRecord, time_text: str, code_index: int) -> PinRecord:
+    """The record after a valid one-time unlock code: counter cleared, lock lifted."""
+    return replace(
+        record, failures=0, last_failure=None, locked=False,
+        pending=record.pending + ((time_text, "officer.pin_unlocked", code_index),),
+    )  # fmt: skip
+
+
+def after_unlock_refused(record: PinRecord, time_text: str, reason_code: int) -> PinRecord:
+    """The record after a refused unlock code (logged with the reason's number)."""
+    return replace(
+        record, pending=record.pending + ((time_text, "officer.unlock_refused", reason_code),)
+    )
+
+
+#: What the number in a pending entry means, per event (default: consecutive failures).
+PENDING_DETAIL = {"officer.pin_unlocked": "code", "officer.unlock_refused": "reason",
+                  "kiosk.installed": "slots"}  # fmt: skip
+UNLOCK_REFUSALS = ("garbled", "foreign", "used", "not-locked")
+
+
+def pending_detail(event: str, number: int) -> dict[str, str | int]:
+    """The log detail of a pending entry."""
+    key = PENDING_DETAIL.get(event, "failures")
+    if key == "reason":
+        return {"reason": UNLOCK_REFUSALS[number]}
+    return {key: number}
 
 
 def remaining_free(record: PinRecord) -> int:

@@ -1,6 +1,7 @@
 """A whole polling day without a screen: what `suaradesa kiosk simulate` runs.
 
-Open (readiness, zero report), one activation + selection + review + cast + confirmation
+Install the package on the kiosk (installation code from the PIN file) if needed, open
+(readiness, zero report), one activation + selection + review + cast + confirmation
 per deck row, close, k trustees, results, export; on simulated hardware (in-memory
 printer and scanner, `kiosk.devices`, or with `printer_out` the real ESC/POS driver on a
 pty printer simulator that renders every receipt to PNG and text). Used by the demo and the end-to-end tests.
@@ -29,6 +30,7 @@ class SimulationError(Exception):
 class Pins:
     officers: list[str]
     trustees: dict[int, str]
+    install_code: str | None = None  # None: the PIN file has none (kiosk already installed)
 
 
 def read_deck(path: Path) -> list[int]:
@@ -53,9 +55,10 @@ def read_pins(path: Path, village: str, station: str) -> Pins:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         officers = [str(p) for p in data["officers"][f"{village}/{station}"]]
         trustees = {int(i): str(p) for i, p in data["trustees"][village].items()}
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        install = data.get("install_codes", {}).get(f"{village}/{station}")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise SimulationError(f"{path} has no PINs for {village}/{station} ({exc})") from exc
-    return Pins(officers, trustees)
+    return Pins(officers, trustees, None if install is None else str(install))
 
 
 def find_cards(folder: Path, village: str) -> dict[int, bytes]:
@@ -81,8 +84,14 @@ def run_day(
     mode: str = "official",
     progress: Callable[[str], None] = lambda _m: None,
 ) -> dict[str, Any]:
-    """Run the day on `engine`; return the summary printed as the last JSON line."""
+    """Run the day on `engine` (installing its package first if this kiosk has not got it
+    yet); return the summary printed as the last JSON line."""
     officer, other = pins.officers[0], pins.officers[-1]
+    if not engine.status().installed:
+        if pins.install_code is None:
+            raise SimulationError("the package is not installed and the PIN file has no "
+                                  "installation code for this station")
+        engine.install(pins.install_code)
     engine.officer_login(officer)
     if engine.status().mode != mode:
         engine.set_mode(mode, officer, clear=True)

@@ -17,7 +17,7 @@ ACTIVATED_IDLE_TIMEOUT_S = 180.0
 PIN_FREE_FAILURES = 5
 #: ... then the kiosk waits this long after the 5th wrong PIN, doubling each further one ...
 PIN_FIRST_WAIT_S = 15.0
-#: ... and after this many wrong PINs in a row they are locked until re-provisioning.
+#: ... and after this many wrong PINs in a row they are locked until a one-time unlock code is entered.
 PIN_LOCK_FAILURES = 15
 
 

@@ -41,6 +41,8 @@ class Status:
     pin_failures: int
     pin_wait_seconds: float
     pin_locked: bool
+    installed: bool = True  # False: the installation code must be entered first
+    pin_tries_before_wait: int = 5  # wrong PINs still possible before a wait is imposed
 
 
 @dataclass(frozen=True)

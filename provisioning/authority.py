@@ -13,15 +13,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ballotcore.signing import key_id, public_bytes
+from provisioning.errors import AuthorityKeyError
 
 PASSPHRASE_ENV = "SUARADESA_AUTHORITY_PASSPHRASE"
 KEY_FILE = "authority/authority-key.pem"
 ID_FILE = "authority.txt"
 MIN_PASSPHRASE = 8
-
-
-class AuthorityKeyError(Exception):
-    """A missing, unreadable or wrongly unlocked authority key."""
 
 
 def check_passphrase(passphrase: str) -> None:

@@ -9,9 +9,9 @@ import click
 
 from ballotcore.errors import BallotCoreError
 from provisioning import authority
-from provisioning.create import ProvisionError, create_election
+from provisioning.create import create_election
+from provisioning.errors import ProvisioningError
 from provisioning.sample import SampleError, write_sample
-from provisioning.spec import SpecError
 from provisioning.verify import VerifyError, verify_path
 
 
@@ -85,7 +85,7 @@ def create(spec_dir: Path, out: Path, authority_key: Path | None, workers: int |
     try:
         key = authority.load_key(authority_key, passphrase) if authority_key else None
         summary = create_election(spec_dir, out, passphrase, authority_key=key, workers=workers)
-    except (SpecError, ProvisionError, authority.AuthorityKeyError, BallotCoreError) as exc:
+    except (ProvisioningError, BallotCoreError) as exc:
         raise click.ClickException(str(exc)) from exc
     dpt = sum(s.dpt for s in summary.stations)
     click.echo(

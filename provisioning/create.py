@@ -48,6 +48,7 @@ from ballotcore.public_record import (
 from ballotcore.signing import key_id, public_bytes, sign_record
 from ballotcore.trustees import deal
 from provisioning import authority
+from provisioning.errors import ProvisionError
 from provisioning.spec import Spec, load_spec
 from provisioning.village import (
     OFFICER_SHEETS_DIR,
@@ -65,10 +66,6 @@ PINS_WARNING = (
     "RAHASIA / SECRET. Every PIN of this election. For demonstrations and tests only: in a "
     "real election print the PIN sheets, then delete this folder."
 )
-
-
-class ProvisionError(Exception):
-    """Provisioning cannot go on; the message is one sentence for the official."""
 
 
 @dataclass(frozen=True)
@@ -122,8 +119,8 @@ def create_election(
 ) -> ElectionSummary:
     """Provision a whole election day into `out_dir` (must not exist); see module docstring.
 
-    `kdf` None means the production scrypt costs (officer PINs and trustee cards each have
-    their own); tests pass `PinKdf.testing()` explicitly for both.
+    `kdf` None means the production Argon2id costs (`ballotcore.kdf.SECRETS`, one per kind
+    of secret); tests pass `PinKdf.testing()` explicitly for both.
     `authority_key` reuses a regency's existing root key instead of creating one.
     """
     started = time.perf_counter()
@@ -226,6 +223,8 @@ def _create(
     rows: list[StationSummary] = []
     pins: dict[str, object] = {"warning": PINS_WARNING, "election_id": definition.election_id}
     officer_pins: dict[str, list[str]] = {}
+    install_codes: dict[str, str] = {}
+    unlock_codes: dict[str, list[str]] = {}
     trustee_pins: dict[str, dict[str, str]] = {}
     for v, res in zip(definition.villages, results, strict=True):
         trustee_pins[v.code] = {str(i): p for i, p in sorted(res.trustee_pins.items())}
@@ -234,6 +233,8 @@ def _create(
             signed_manifest = sign_record(auth_key, MANIFEST_LABEL, res.manifests[st.code])
             (root / PACKAGES_DIR / name / "manifest.json").write_bytes(signed_manifest.to_bytes())
             officer_pins[f"{v.code}/{st.code}"] = res.officer_pins[st.code]
+            install_codes[f"{v.code}/{st.code}"] = res.install_codes[st.code]
+            unlock_codes[f"{v.code}/{st.code}"] = res.unlock_codes[st.code]
             rows.append(
                 StationSummary(
                     v.code,
@@ -246,6 +247,8 @@ def _create(
                 )
             )
     pins["officers"] = officer_pins
+    pins["install_codes"] = install_codes
+    pins["unlock_codes"] = unlock_codes
     pins["trustees"] = trustee_pins
     pins_path = root / PINS_FILE
     pins_path.write_text(json.dumps(pins, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -16,6 +16,7 @@ import segno
 from fpdf import FPDF
 from PIL import Image
 
+from ballotcore.codes import QR_PREFIX
 from ballotcore.election import ElectionDefinition, Village
 
 MODULE_PX = 6
@@ -74,13 +75,14 @@ def trustee_cards_pdf(
     for index, png in cards:
         trustee = next(t for t in village.trustees if t.index == index)
         pdf.add_page()
-        _line(pdf, "KARTU WALI AMANAT / TRUSTEE CARD", 11, bold=True)
+        _line(pdf, "KARTU WALI AMANAT - RAHASIA / TRUSTEE CARD - SECRET", 11, bold=True)
         _line(pdf, definition.name, 8, h=4)
         _line(pdf, f"Desa {village.name}, Kec. {village.district} ({village.code})", 9)
         _line(pdf, f"Wali amanat {index} dari {len(village.trustees)}: {trustee.name}", 9)
         _line(pdf, f"Diperlukan {village.threshold} kartu untuk membuka hasil.", 8, h=4)
         pdf.image(io.BytesIO(png), x=12.5, y=pdf.get_y() + 3, w=80, h=80)
         pdf.set_y(133)
+        _line(pdf, "RAHASIA: jangan difoto, difotokopi atau ditunjukkan. Secret: never copy.", 7, h=4)
         _line(pdf, "PIN dicetak terpisah. Jangan simpan kartu dan PIN bersama-sama.", 7, h=4)
     pdf.output(str(out))
 
@@ -99,7 +101,7 @@ def trustee_pin_sheet(
         _line(pdf, f"Wali amanat {trustee.index}: {trustee.name}", 9)
         pdf.ln(6)
         pin = pins[trustee.index]
-        _line(pdf, f"{pin[:5]} {pin[5:]}", 28, bold=True, h=14)
+        _line(pdf, " ".join(pin[i : i + 5] for i in range(0, len(pin), 5)), 24, bold=True, h=14)
         pdf.ln(4)
         _line(pdf, "Simpan terpisah dari kartu QR. Hafalkan atau segel dalam amplop.", 8, h=4)
     pdf.output(str(out))
@@ -112,8 +114,14 @@ def officer_pin_sheet(
     kiosk_id: str,
     pins: list[str],
     out: Path,
+    install_code: str,
+    unlock_codes: list[str],
 ) -> None:
-    """One A4 page per station: one cut-off strip per officer (KPPS) with that officer's PIN."""
+    """The sealed officer sheet of a station (A4, two pages).
+
+    Page 1: one cut-off strip per officer (KPPS) with that officer's daily PIN. Page 2:
+    the installation code (text and a QR code the kiosk's scanner reads), used once to
+    install the package on the kiosk, and the one-time PIN unlock codes."""
     pdf = _pdf("A4")
     pdf.set_margins(15, 15, 15)
     pdf.add_page()
@@ -130,4 +138,16 @@ def officer_pin_sheet(
         _line(pdf, f"Petugas {slot} / Officer {slot}", 11, bold=True)
         _line(pdf, f"{pin[:3]} {pin[3:]}", 30, bold=True, h=16)
         _line(pdf, "Jangan tunjukkan PIN ini kepada siapa pun.", 9)
+    pdf.add_page()
+    _line(pdf, "KODE INSTALASI / INSTALLATION CODE - RAHASIA", 14, bold=True, h=8)
+    _line(pdf, f"TPS {station} - kios {kiosk_id}", 10)
+    _line(pdf, "Dipakai sekali, saat paket dipasang di kios (ketik atau pindai QR).", 9)
+    _line(pdf, install_code, 22, bold=True, h=14)
+    png = png_bytes(qr_image((QR_PREFIX + install_code).encode("ascii")))
+    pdf.image(io.BytesIO(png), x=15, y=pdf.get_y() + 2, w=45, h=45)
+    pdf.set_y(pdf.get_y() + 52)
+    _line(pdf, "KODE BUKA KUNCI PIN / PIN UNLOCK CODES (masing-masing sekali pakai)", 11, bold=True)
+    _line(pdf, "Bila PIN terkunci, minta izin kecamatan, lalu masukkan satu kode di kios.", 9)
+    for i, code in enumerate(unlock_codes, start=1):
+        _line(pdf, f"{i}.  {code}", 14, bold=True, h=9)
     pdf.output(str(out))

@@ -22,6 +22,8 @@ from types import ModuleType
 
 from PIL import Image, ImageDraw
 
+from provisioning.errors import SampleError
+
 FIRST = (
     "Ahmad", "Budi", "Siti", "Dewi", "Agus", "Rudi", "Sri", "Wahyu", "Hendra", "Yusuf",
     "Nur", "Rina", "Joko", "Bambang", "Fitri", "Indra", "Lestari", "Rahmat", "Sutrisno",
@@ -37,10 +39,6 @@ LAST = (
 TITLES = ("", "", "", "H. ", "Hj. ", "Drs. ")
 SUFFIXES = ("", "", "", ", S.Pd.", ", S.E.", ", S.H.", ", S.Sos.", ", S.Ag.")
 PALETTE = ((192, 57, 43), (41, 128, 185), (39, 174, 96), (142, 68, 173), (211, 84, 0), (44, 62, 80))
-
-
-class SampleError(Exception):
-    """No such regency, or a bad request."""
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from typing import Any
 from ballotcore.election import ElectionDefinition, parse_definition
 from ballotcore.errors import DefinitionError
 from ballotcore.limits import MAX_DPT, MAX_PHOTO_BYTES, MiB
+from provisioning.errors import SpecError
 
 SETTINGS = "settings.toml"
 FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -38,10 +39,6 @@ FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 PHOTO_DIR = "photos"
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _PHOTO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.(png|jpg|jpeg)$")
-
-
-class SpecError(Exception):
-    """A malformed spec; the message names file, line and field."""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Test fixtures for every area: a small, complete, real election folder made quickly.
 
 `make_election(tmp_path, villages=2)` runs the real `sample` and `create` code; the only
-difference from production is the scrypt cost (`PinKdf.testing()`), passed explicitly.
+difference from production is the Argon2id cost (`PinKdf.testing()`), passed explicitly.
 Never use this module outside tests and demos.
 """
 
@@ -45,6 +45,14 @@ class ElectionFixture:
     def officer_pins(self, village: str, station: str) -> list[str]:
         return list(self.pins["officers"][f"{village}/{station}"])
 
+    def install_code(self, village: str, station: str) -> str:
+        """The station's installation code (printed on its sealed officer sheet)."""
+        return str(self.pins["install_codes"][f"{village}/{station}"])
+
+    def unlock_codes(self, village: str, station: str) -> list[str]:
+        """The station's one-time PIN unlock codes."""
+        return [str(c) for c in self.pins["unlock_codes"][f"{village}/{station}"]]
+
     def trustee_pin(self, village: str, index: int) -> str:
         return str(self.pins["trustees"][village][str(index)])
 
@@ -63,7 +71,7 @@ def make_election(
     name: str = "election",
     workers: int = 1,
 ) -> ElectionFixture:
-    """Sample + create a small election under `tmp_path` with cheap (test-only) scrypt cost."""
+    """Sample + create a small election under `tmp_path` with cheap (test-only) KDF cost."""
     tmp_path = Path(tmp_path)
     spec_dir = tmp_path / f"{name}-spec"
     write_sample(regency, spec_dir, villages=villages, seed=seed, date=date, photos=photos)

@@ -21,11 +21,8 @@ from ballotcore.package import (
 from ballotcore.public_record import PublicRecord, parse_public_record
 from ballotcore.trustee_card import parse_trustee_card
 from provisioning.authority import ID_FILE
+from provisioning.errors import VerifyError
 from provisioning.village import CARDS_DIR, PACKAGES_DIR
-
-
-class VerifyError(Exception):
-    """What is wrong, in one sentence naming the part."""
 
 
 def _authority_near(folder: Path) -> str | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from ballotcore.codes import new_code
 from ballotcore.election import ElectionDefinition, Village
 from ballotcore.package import (
     CERT_FILE,
@@ -37,6 +38,7 @@ PACKAGES_DIR = "packages"
 CARDS_DIR = "trustee-cards"
 OFFICER_SHEETS_DIR = "pin-sheets/officers"
 TRUSTEE_SHEETS_DIR = "pin-sheets/trustees"
+UNLOCK_CODES_PER_STATION = 3
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class VillageTask:
     shares: tuple[TrusteeShare, ...]
     stations: tuple[StationTask, ...]
     photos: dict[str, bytes]
-    kdf: PinKdf | None  # None: production costs (officer and trustee defaults)
+    kdf: PinKdf | None  # None: production costs (`ballotcore.kdf.SECRETS`)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class VillageResult:
     village: str
     manifests: dict[str, bytes]  # station code -> unsigned manifest record bytes
     officer_pins: dict[str, list[str]]  # station code -> 2 PINs
+    install_codes: dict[str, str]  # station code -> installation code
+    unlock_codes: dict[str, list[str]]  # station code -> one-time unlock codes
     trustee_pins: dict[int, str]
 
 
@@ -76,7 +80,9 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copyfile(src, dst)
 
 
-def _write_package(task: VillageTask, st: StationTask, pins: list[str]) -> bytes:
+def _write_package(
+    task: VillageTask, st: StationTask, pins: list[str], install: str, unlock: list[str]
+) -> bytes:
     pkg = task.root / PACKAGES_DIR / package_name(task.village.code, st.code)
     pkg.mkdir(parents=True)
     files: dict[str, tuple[int, bytes]] = {}
@@ -85,8 +91,9 @@ def _write_package(task: VillageTask, st: StationTask, pins: list[str]) -> bytes
     contents = {
         CERT_FILE: st.signed_certificate,
         OFFICERS_FILE: seal_officer_credentials(
-            st.certificate, Ed25519PrivateKey.from_private_bytes(st.kiosk_key), pins, task.kdf
-        ),
+            st.certificate, Ed25519PrivateKey.from_private_bytes(st.kiosk_key), pins,
+            install, unlock, task.kdf,
+        ),  # fmt: skip
     }
     photos = [c.photo for c in task.village.candidates if c.photo is not None]
     if photos:
@@ -113,6 +120,8 @@ def provision_village(task: VillageTask) -> VillageResult:
     v = task.village
     manifests: dict[str, bytes] = {}
     officer_pins: dict[str, list[str]] = {}
+    install_codes: dict[str, str] = {}
+    unlock_codes: dict[str, list[str]] = {}
     sheets = task.root / OFFICER_SHEETS_DIR
     for st in task.stations:
         pins = [new_pin()]
@@ -120,11 +129,15 @@ def provision_village(task: VillageTask) -> VillageResult:
             pin = new_pin()
             if pin not in pins:
                 pins.append(pin)
-        manifests[st.code] = _write_package(task, st, pins)
+        install = new_code()
+        unlock = [new_code() for _ in range(UNLOCK_CODES_PER_STATION)]
+        manifests[st.code] = _write_package(task, st, pins, install, unlock)
         officer_pins[st.code] = pins
+        install_codes[st.code] = install
+        unlock_codes[st.code] = unlock
         render.officer_pin_sheet(
             task.header, v, st.code, st.certificate.kiosk_id, pins,
-            sheets / f"{v.code}_{st.code}.pdf",
+            sheets / f"{v.code}_{st.code}.pdf", install, unlock,
         )  # fmt: skip
     cards_dir = task.root / CARDS_DIR / v.code
     cards_dir.mkdir(parents=True)
@@ -142,4 +155,6 @@ def provision_village(task: VillageTask) -> VillageResult:
     render.trustee_pin_sheet(
         task.header, v, trustee_pins, task.root / TRUSTEE_SHEETS_DIR / f"{v.code}.pdf"
     )
-    return VillageResult(v.code, manifests, officer_pins, trustee_pins)
+    return VillageResult(
+        v.code, manifests, officer_pins, install_codes, unlock_codes, trustee_pins
+    )

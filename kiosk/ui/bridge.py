@@ -5,7 +5,7 @@ error types, and turns engine values (kiosk.views) into what a screen draws and 
 errors (kiosk.errors) into catalog messages. Everything here is a thin pass-through: the
 rules (who may activate, what a cast needs, PIN lock-out) are the engine's.
 
-Which calls are slow (scrypt, ElGamal + proofs, SQLCipher commit, printing, export) is
+Which calls are slow (Argon2id, ElGamal + proofs, SQLCipher commit, printing, export) is
 the caller's concern: screens run those through `app.worker`.
 """
 

@@ -82,6 +82,9 @@ def open_engine(package: Path, data: Path, authority: str, pin: str) -> KioskEng
 
     e = KioskEngine(package, data, printer=NullPrinter(), scanner=MemoryScanner(),
                     expected_authority=authority)
+    if not e.status().installed:  # the once-per-kiosk installation, code from pins.json
+        pins = json.loads((package.parent.parent / PINS_FILE).read_text(encoding="utf-8"))
+        e.install(pins["install_codes"][f"{e.village.code}/{e.station.code}"])
     e.officer_login(pin)
     if not e.readiness().ok:
         raise SystemExit("readiness failed")

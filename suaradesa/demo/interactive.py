@@ -53,9 +53,16 @@ def run_interactive(out: Path, regency: str, villages: int | None, seed: int, wo
     say("    trustee PINs: " + ", ".join(f"{i}: {p}" for i, p in sorted(pins["trustees"][mine[0]].items())))
     say(f"    trustee cards and the export go to {usb}")
     say("    Open the polls, activate a ballot, vote, close, add 3 trustees, export, then close the window.")
+    package = str(election / "packages" / f"{name}.sdpkg")
+    data = str(out / "kiosks" / name)
+    say("    installing the package on the kiosk with its installation code (once per kiosk)")
     subprocess.run(
-        [sys.executable, "-m", "suaradesa", "kiosk", "run", "--package",
-         str(election / "packages" / f"{name}.sdpkg"), "--data", str(out / "kiosks" / name),
+        [sys.executable, "-m", "suaradesa", "kiosk", "install", "--package", package,
+         "--data", data, "--code", pins["install_codes"][f"{mine[0]}/{mine[1]}"]],
+        check=True,
+    )
+    subprocess.run(
+        [sys.executable, "-m", "suaradesa", "kiosk", "run", "--package", package, "--data", data,
          "--usb", str(usb), "--simulate-hardware", "--windowed"],
         check=False,
     )

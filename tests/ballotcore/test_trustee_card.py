@@ -18,7 +18,7 @@ from ballotcore.trustee_card import (
 )
 from ballotcore.trustees import KeyCeremony
 
-KDF = PinKdf.testing()  # weak scrypt parameters: tests only
+KDF = PinKdf.testing()  # weak Argon2id parameters: tests only
 
 
 def test_seal_parse_open(ceremony: KeyCeremony) -> None:
@@ -50,8 +50,8 @@ def test_malformed_cards(ceremony: KeyCeremony) -> None:
     for bad in (
         b"",
         data.replace(b'"index":1', b'"index":0'),
-        data.replace(b'"name":"scrypt"', b'"name":"pbkdf2"'),
-        data.replace(b'"log_n":8', b'"log_n":30'),
+        data.replace(b'"name":"argon2id"', b'"name":"scrypt"'),
+        data.replace(b'"m_kib":64', b'"m_kib":99999999'),
         data[:-1],
     ):
         with pytest.raises(TrusteeCardError):

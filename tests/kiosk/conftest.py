@@ -1,4 +1,4 @@
-"""Fixtures: provisioned elections (real provisioning code, test-only scrypt cost)."""
+"""Fixtures: provisioned elections (real provisioning code, test-only KDF cost)."""
 
 from __future__ import annotations
 

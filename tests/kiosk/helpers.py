@@ -9,8 +9,9 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from ballotcore.package import PinKdf
+from ballotcore.package import PinKdf, load_package
 from ballotcore.rng import OS_RANDOM, RandomSource
+from kiosk import device
 from kiosk.clock import Clock, FakeClock
 from kiosk.devices import MemoryContentPrinter, MemoryScanner
 from kiosk.engine import KioskEngine
@@ -39,6 +40,18 @@ def custom_election(
     return ElectionFixture(summary.out_dir, spec, summary, TEST_PASSPHRASE, summary.authority_id, pins)
 
 
+def ensure_installed(fx: ElectionFixture, data: Path, index: int = 0) -> None:
+    """Install package `index` on the kiosk whose data folder is `data` (if not yet),
+    with its installation code, as an officer does once before election day."""
+    package = load_package(fx.package_paths()[index], fx.authority_id)
+    device_dir = device.default_device_dir(Path(data))
+    if device.load_installation(device_dir, package) is None:
+        Path(data).mkdir(parents=True, exist_ok=True)
+        device.install(
+            device_dir, package, fx.install_code(package.village.code, package.station.code)
+        )
+
+
 def engine_for(
     fx: ElectionFixture,
     data: Path,
@@ -46,7 +59,11 @@ def engine_for(
     printer: MemoryContentPrinter | None = None,
     scanner: MemoryScanner | None = None,
     rng: RandomSource = OS_RANDOM,
+    install: bool = True,
 ) -> KioskEngine:
+    """An engine on package 0 (installed on this kiosk first unless `install` is False)."""
+    if install:
+        ensure_installed(fx, data)
     return KioskEngine(
         fx.package_paths()[0],
         data,

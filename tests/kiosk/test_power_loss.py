@@ -32,7 +32,7 @@ from ballotcore import signing
 from ballotcore.ballot import EncryptedBallot, verify_ballot
 from kiosk.crash import ENV, POINTS
 from provisioning.testing import ElectionFixture
-from tests.kiosk.helpers import custom_election, engine_for, officer_pins
+from tests.kiosk.helpers import custom_election, engine_for, ensure_installed, officer_pins
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,6 +47,7 @@ def _child(
     fx: ElectionFixture, data: Path, total: int, env: dict[str, str]
 ) -> Iterator[subprocess.Popen[str]]:
     """The casting child; killed and waited for when the block ends, whatever happened."""
+    ensure_installed(fx, data)
     args = [sys.executable, "-m", "tests.kiosk.child_cast", str(fx.package_paths()[0]), str(data),
             fx.authority_id, officer_pins(fx)[0], str(total), str(data / "confirmations.txt")]
     full_env = {k: v for k, v in os.environ.items() if k != ENV} | env

@@ -13,7 +13,7 @@ from kiosk.devices import MemoryContentPrinter, MemoryScanner
 from kiosk.engine import KioskEngine
 from kiosk.errors import TransitionRefused
 from provisioning.testing import ElectionFixture
-from tests.kiosk.helpers import add_trustees, engine_for, officer_pins, vote
+from tests.kiosk.helpers import add_trustees, engine_for, ensure_installed, officer_pins, vote
 
 
 def _log(e: KioskEngine, code: str) -> list[dict[str, object]]:
@@ -44,6 +44,7 @@ def test_unplugged_scanner_is_a_warning_and_the_polls_open(
 def test_absent_scanner_warns_but_absent_printer_blocks(
     election3: ElectionFixture, data_dir: Path
 ) -> None:
+    ensure_installed(election3, data_dir)
     e = KioskEngine(election3.package_paths()[0], data_dir, printer=None, scanner=None,
                     expected_authority=election3.authority_id, clock=FakeClock())
     pin = officer_pins(election3)[0]

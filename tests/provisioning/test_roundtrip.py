@@ -10,12 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from ballotcore.package import (
-    WrongPin,
-    check_officer_pin,
+    CodeFormatError,
+    WrongInstallCode,
     is_weak_pin,
     load_package,
+    match_unlock_code,
     new_pin,
-    unlock_kiosk_key,
+    open_installation,
 )
 from ballotcore.signing import public_bytes
 from provisioning.cli import group
@@ -70,27 +71,42 @@ def test_every_package_verifies(election: ElectionFixture) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_officer_pins_unlock_the_kiosk_key(election: ElectionFixture) -> None:
+def test_installation_code_opens_the_kiosk_key(election: ElectionFixture) -> None:
     pkg = election.package(0)
     pins = election.officer_pins(pkg.village.code, pkg.station.code)
+    code = election.install_code(pkg.village.code, pkg.station.code)
     assert len(pins) == 2 and pins[0] != pins[1]
-    for slot, pin in enumerate(pins, start=1):
-        assert check_officer_pin(pkg, pin) == slot
-        got_slot, key = unlock_kiosk_key(pkg, pin)
-        assert got_slot == slot
-        assert public_bytes(key) == pkg.certificate.public_key
-    wrong = "000000" if "000000" not in pins else "999999"
-    assert check_officer_pin(pkg, wrong) is None
-    for bad in (wrong, "12345", "abcdef", pins[0] + "0"):
-        with pytest.raises(WrongPin):
-            unlock_kiosk_key(pkg, bad)
-    # the package never holds a PIN or the kiosk key in the clear
+    opened = open_installation(pkg, code)
+    assert public_bytes(opened.kiosk_key) == pkg.certificate.public_key
+    assert opened.officer_pins == tuple(pins)
+    assert open_installation(pkg, code.lower().replace("-", " ")).officer_pins == tuple(pins)
+    other = election.package(1)
+    other_code = election.install_code(other.village.code, other.station.code)
+    with pytest.raises(WrongInstallCode):
+        open_installation(pkg, other_code)
+    with pytest.raises(CodeFormatError):
+        open_installation(pkg, code[:-1] + ("0" if code[-1] != "0" else "1"))
+    # the package never holds a PIN, a code or the kiosk key in the clear
     raw = b"".join(p.read_bytes() for p in pkg.path.rglob("*") if p.is_file())
-    for pin in pins:
-        assert pin.encode() not in raw
-    assert pkg.certificate.public_key not in raw  # the key is hex in records; raw bytes absent
+    secrets = pins + [code, *election.unlock_codes(pkg.village.code, pkg.station.code)]
+    control = (election.root / "secret" / "pins.json").read_bytes()
+    assert all(s.encode() in control for s in secrets)  # positive control: the scan finds them
+    for secret in secrets:
+        assert secret.encode() not in raw and secret.replace("-", "").encode() not in raw
+    assert opened.kiosk_key.private_bytes_raw().hex().encode() not in raw
     sheet = election.root / "pin-sheets" / "officers" / f"{pkg.village.code}_{pkg.station.code}.pdf"
     assert sheet.read_bytes().startswith(b"%PDF")
+
+
+def test_unlock_codes_match_their_package(election: ElectionFixture) -> None:
+    pkg, other = election.package(0), election.package(1)
+    codes = election.unlock_codes(pkg.village.code, pkg.station.code)
+    assert len(codes) == 3
+    assert [match_unlock_code(pkg, c) for c in codes] == [1, 2, 3]
+    foreign = election.unlock_codes(other.village.code, other.station.code)[0]
+    assert match_unlock_code(pkg, foreign) is None
+    with pytest.raises(CodeFormatError):
+        match_unlock_code(pkg, "not a code")
 
 
 @pytest.mark.parametrize(
@@ -125,7 +141,7 @@ def test_secret_pins_file_and_summary(election: ElectionFixture) -> None:
 
 
 def test_cli_sample_create_verify(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The real commands with the production scrypt cost, on two villages."""
+    """The real commands with the production KDF costs, on two villages."""
     runner = CliRunner()
     spec, out = tmp_path / "spec", tmp_path / "election"
     r = runner.invoke(

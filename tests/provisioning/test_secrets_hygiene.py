@@ -1,4 +1,4 @@
-"""Secrets hygiene: no PIN or key reaches a log; production scrypt costs are never cheap."""
+"""Secrets hygiene: no PIN or key reaches a log; production KDF costs are never cheap."""
 
 from __future__ import annotations
 
@@ -7,18 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from ballotcore.package import PinKdf, unlock_kiosk_key
+from ballotcore.kdf import SECRETS
+from ballotcore.package import PinKdf, open_installation
 from ballotcore.trustee_card import TRUSTEE_KDF, TRUSTEE_PIN_DIGITS, new_trustee_pin
 from provisioning import village
 from provisioning.testing import make_election
 
 
 def test_default_costs_are_the_documented_ones() -> None:
-    assert (PinKdf().log_n, PinKdf().r, PinKdf().p) == (13, 8, 1)
-    assert (TRUSTEE_KDF.log_n, TRUSTEE_KDF.r) == (12, 8)
-    assert PinKdf.testing().log_n < PinKdf().log_n
+    assert TRUSTEE_KDF == SECRETS["trustee-card"].kdf == PinKdf(32 * 1024, 1, 1)
+    assert SECRETS["officer-pin"].kdf == PinKdf(64 * 1024, 2, 1)
+    assert all(PinKdf.testing().memory_kib < s.kdf.memory_kib for s in SECRETS.values())
     pins = {new_trustee_pin() for _ in range(200)}
-    assert all(len(p) == TRUSTEE_PIN_DIGITS == 10 and p.isdigit() for p in pins)
+    assert all(len(p) == TRUSTEE_PIN_DIGITS == 14 and p.isdigit() for p in pins)
 
 
 def _leaked_secrets(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -27,10 +28,10 @@ def _leaked_secrets(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> list[st
     caplog.set_level(logging.DEBUG)  # root at DEBUG: every logger in every namespace
     fx = make_election(tmp_path, villages=2, seed=21, workers=1)
     pkg = fx.package(0)
-    unlock_kiosk_key(pkg, fx.officer_pins(pkg.village.code, pkg.station.code)[0])
+    open_installation(pkg, fx.install_code(pkg.village.code, pkg.station.code))
     records = caplog.records
     text = "\n".join([r.getMessage() for r in records] + [repr(r.__dict__) for r in records])
-    secrets = [fx.passphrase]
+    secrets = [fx.passphrase, *fx.pins["install_codes"].values()]
     secrets += [pin for pins in fx.pins["officers"].values() for pin in pins]
     secrets += [pin for by_index in fx.pins["trustees"].values() for pin in by_index.values()]
     assert len(secrets) > 10

@@ -25,7 +25,7 @@ from ballotcore.ballot import BallotContext, encrypt_ballot, new_ballot_id
 from ballotcore.bundle import SignedBallot, StationBundle, sort_ballots
 from ballotcore.elgamal import Ciphertext
 from ballotcore.eventlog import EventEntry
-from ballotcore.package import load_package, unlock_kiosk_key
+from ballotcore.package import load_package, open_installation
 from ballotcore.public_record import PublicRecord, parse_public_record
 from ballotcore.results import StationResults, aggregate_hash, box_root, decryption_context
 from ballotcore.signing import SignedRecord, sign, sign_record
@@ -77,15 +77,15 @@ class Election:
 
 
 def make_test_election(tmp_path: Path, villages: int = 3, seed: int = 7) -> Election:
-    """Provision an election and unlock its kiosk keys (trustee shares opened lazily)."""
+    """Provision an election and open its kiosk keys (installation codes) (trustee shares opened lazily)."""
     fixture = make_election(tmp_path, villages=villages, seed=seed)
     record_bytes = fixture.election_json.read_bytes()
     record = parse_public_record(record_bytes, fixture.authority_id)
     kiosks: dict[tuple[str, str], Kiosk] = {}
     for path in fixture.package_paths():
         package = load_package(path, fixture.authority_id)
-        pin = fixture.officer_pins(package.village.code, package.station.code)[0]
-        _, key = unlock_kiosk_key(package, pin)
+        code = fixture.install_code(package.village.code, package.station.code)
+        key = open_installation(package, code).kiosk_key
         kiosks[(package.village.code, package.station.code)] = Kiosk(
             package.kiosk_id, key, package.signed_certificate
         )

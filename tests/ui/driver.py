@@ -69,6 +69,8 @@ class Harness:
         self.usb.mkdir(parents=True, exist_ok=True)
         self.engine = KioskEngine(pkg_path, work / "data", printer=HardwarePrinter(self.mem_printer),
                                   scanner=self.scanner, clock=self.clock)
+        if not args.uninstalled and not self.engine.status().installed:
+            self.engine.install(self.fixture.install_code(self.village, self.station))
         self.pins = self.fixture.officer_pins(self.village, self.station)
         self.speaker = Speaker(enabled=args.speech)
         services = Services(bridge=KioskBridge(self.engine), speaker=self.speaker,
@@ -254,6 +256,7 @@ def main() -> None:
     parser.add_argument("--out", default=None)
     parser.add_argument("--photos", action="store_true")
     parser.add_argument("--speech", action="store_true")
+    parser.add_argument("--uninstalled", action="store_true", help="Do not install the package first.")
     parser.add_argument("--deadline", type=float, default=100.0)
     args = parser.parse_args()
     try:
