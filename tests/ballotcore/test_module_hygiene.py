@@ -58,7 +58,7 @@ def test_no_unused_private_functions(path: Path) -> None:
 def test_package_exports_the_full_list() -> None:
     from ballotcore import package
 
-    assert {"CERT_LABEL", "Manifest", "OfficerCredential", "file_hash", "package_name",
+    assert {"CERT_LABEL", "Manifest", "OfficerCredentials", "file_hash", "package_name",
             "seal_officer_credentials"} <= set(package.__all__)  # fmt: skip
 
 
