@@ -102,7 +102,8 @@ def to_dict(view: TallyView) -> dict[str, Any]:
         "villages": [village_dict(v) for v in view.villages],
         "problems": [
             {"village": v.code, "station": s.code, "status": s.status, "cause": s.cause,
-             "notes": list(s.notes), "resolve_command": s.resolve}
+             "notes": list(s.notes), "resolve_command": s.resolve,
+             "held_bundles": station_dict(s)["held_bundles"] if s.status == "conflict" else []}
             for v in view.villages for s in v.stations if s.status in PROBLEMS
         ],
         "resolutions": list(view.resolutions),
