@@ -14,6 +14,7 @@ learning which. Individual ballots are never decrypted by the normal flow; only 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from ballotcore import elgamal, group, proofs
@@ -76,6 +77,10 @@ class EncryptedBallot:
     ciphertexts: tuple[Ciphertext, ...]
     proofs: tuple[ZeroOneProof, ...]
     sum_proof: EqualityProof
+    #: The canonical record bytes, computed once: a bundle's ballot is encoded for its
+    #: signature, its digest, the box root, the tracking-code scan and the tally's facts,
+    #: and canonical encoding is the largest non-crypto cost of verifying a station.
+    _bytes: bytes | None = dataclass_field(default=None, init=False, compare=False, repr=False)
 
     # ------------------------------------------------------------ encoding
     def to_body(self) -> dict[str, Any]:
@@ -102,7 +107,10 @@ class EncryptedBallot:
         }
 
     def to_bytes(self) -> bytes:
-        return encode_record(KIND, VERSION, self.to_body())
+        if self._bytes is None:  # frozen: the cache is set once, bypassing __setattr__
+            object.__setattr__(self, "_bytes", encode_record(KIND, VERSION, self.to_body()))
+        assert self._bytes is not None
+        return self._bytes
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> EncryptedBallot:
