@@ -61,12 +61,16 @@ engines: list[str] = []
 
 
 def tally_view(site: Path, tmp: Path, authority: str) -> tuple[int, int, dict[str, Any]]:
-    """(import exit, verify --full exit, villages of `tally results`) for site/data."""
+    """(import exit, verify --full exit, villages of `tally results`) for site/data.
+
+    The import defers the proofs (`--defer-proofs`), so that what only full verification
+    can see is left to `tally verify --full`, as the browser's full check is.
+    """
     db = tmp / "check.sqlite"
     runner = CliRunner()
     imp = runner.invoke(cli, ["tally", "import", "--db", str(db), "--record",
                               str(site / "data" / "election.json"), "--authority", authority,
-                              str(site / "data")])
+                              "--defer-proofs", str(site / "data")])
     ver = runner.invoke(cli, ["tally", "verify", "--db", str(db), "--full"])
     out = tmp / "check.json"
     runner.invoke(cli, ["tally", "results", "--db", str(db), "--format", "json", "--out",
@@ -170,13 +174,14 @@ def _drop(env: dict[str, Any], key: Any) -> None:
     _fix_root(env, key)
 
 
-BUNDLE_CASES: dict[str, tuple[Callable[[dict[str, Any], Any], None], str]] = {
-    "flipped-byte": (_flip_unsigned, "bundle: signature does not verify"),
-    "flipped-byte-resigned": (_flip_resigned, "0/1 proof of selection 1 fails"),
-    "swapped-ballot": (_swap, "proof"),
-    "bad-partial": (_bad_partial, "decryption proof of trustee"),
-    "changed-signed-result": (_signed_result, "decryption gives"),
-    "dropped-ballot-rechained": (_drop, "aggregate: candidate"),
+#: case: (tampering, the browser's reason, the tally's refusal: (import exit, verify exit))
+BUNDLE_CASES: dict[str, tuple[Callable[[dict[str, Any], Any], None], str, tuple[int, int]]] = {
+    "flipped-byte": (_flip_unsigned, "bundle: signature does not verify", (1, 0)),
+    "flipped-byte-resigned": (_flip_resigned, "0/1 proof of selection 1 fails", (0, 1)),
+    "swapped-ballot": (_swap, "proof", (0, 1)),
+    "bad-partial": (_bad_partial, "decryption proof of trustee", (0, 1)),
+    "changed-signed-result": (_signed_result, "decryption gives", (0, 1)),
+    "dropped-ballot-rechained": (_drop, "aggregate: candidate", (0, 1)),
 }
 
 
@@ -211,7 +216,7 @@ def test_tampered_bundle_is_invalid_and_the_tally_agrees(case: str, site: Path, 
     village, station, path = _target(copy, election)
     env = json.loads(path.read_bytes())
     key = election.kiosks[(village, station)].key
-    mutate, reason = BUNDLE_CASES[case]
+    mutate, reason, refused = BUNDLE_CASES[case]
     mutate(env, key)
     if mutate is not _flip_unsigned:
         _resign_envelope(env, key)
@@ -221,8 +226,8 @@ def test_tampered_bundle_is_invalid_and_the_tally_agrees(case: str, site: Path, 
     assert verdict.startswith(f"INVALID: {station}: {station}.sdbundle: "), verdict
     assert reason in verdict, verdict
     assert problems == []
-    imp, _, _ = tally_view(copy, tmp_path, election.authority_id)
-    assert imp == 1  # the tally refuses the same file
+    # The tally refuses the same file: at import (signature) or in verify --full (proofs).
+    assert tally_view(copy, tmp_path, election.authority_id)[:2] == refused
 
 
 def test_changed_published_result_is_invalid_and_the_tally_agrees(
@@ -271,3 +276,16 @@ def test_without_a_worker_the_page_verifies_in_place(site: Path, tmp_path: Path,
     village = election.stations[0][0]
     verdict, problems, _ = run_page(copy, village, tmp_path / "p")
     assert (verdict, engines[-1], problems) == ("VALID", "page", [])
+
+
+def test_publish_without_the_built_verifier_says_how_to_build_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site: Path) -> None:
+    from tally.errors import TallyError
+    from tally.webboard import verifier_dir
+
+    monkeypatch.setenv("SUARADESA_WEBVERIFY", str(tmp_path / "nothing"))
+    with pytest.raises(TallyError, match="scripts/test"):
+        verifier_dir()
+    monkeypatch.setenv("SUARADESA_WEBVERIFY", str(site / "verifier" / ".."))
+    with pytest.raises(TallyError):  # a folder without main.js and page.js
+        verifier_dir()
