@@ -289,3 +289,21 @@ def test_publish_without_the_built_verifier_says_how_to_build_it(
     monkeypatch.setenv("SUARADESA_WEBVERIFY", str(site / "verifier" / ".."))
     with pytest.raises(TallyError):  # a folder without main.js and page.js
         verifier_dir()
+
+
+def test_golden_vectors_through_the_browser_verifier() -> None:
+    """PROTOCOL.md section 11's vectors through the JavaScript functions (under Node)."""
+    import subprocess
+
+    from tally.webboard import verifier_dir
+    from tests.programs import require_program
+
+    node = require_program("node", "nodejs")
+    here = Path(__file__).parent
+    out = subprocess.run([node, str(here / "webverify_vectors.js"),
+                          str(verifier_dir() / "main.js"),
+                          str(here.parent / "ballotcore" / "vectors")],
+                         capture_output=True, text=True, timeout=120, check=True)
+    result = json.loads(out.stdout)
+    assert result["failures"] == []
+    assert result["checked"] >= 40

@@ -1,7 +1,13 @@
 // The verifier's entry point. The same script runs as a Web Worker (from a Blob URL, so
 // it starts over file://) or, where a worker cannot start, in the page itself; either
 // way `run` receives the board's data and reports progress through `post`.
-import { VerifyError, fromBase64 } from './encoding.js';
+import { H, H32, Hs, VerifyError, decodeRecord, fromBase64, hexBytes, toHex } from
+  './encoding.js';
+import { baseMul, point, scalar } from './group.js';
+import { ballotDigest, contextBytes, parseBallot, verifyBallotProofs } from './ballot.js';
+import { trackingCode } from './bundle.js';
+import { keyId, openEnvelope, publicKey } from './signed.js';
+import { verifyChain } from './eventlog.js';
 import { verifyPublicRecord } from './record.js';
 import { verifyVillage } from './village.js';
 
@@ -43,7 +49,10 @@ export async function run(msg, post, pause) {
   }
 }
 
-globalThis.SDVerify = { run };
+// `internals`: the building blocks, for the golden-vector test (tests/tally/webverify_vectors.js).
+globalThis.SDVerify = { run, internals: { H, H32, Hs, decodeRecord, hexBytes, toHex, baseMul,
+  point, scalar, ballotDigest, contextBytes, parseBallot, verifyBallotProofs, trackingCode,
+  keyId, openEnvelope, publicKey, verifyChain, VerifyError } };
 
 if (typeof WorkerGlobalScope !== 'undefined' && globalThis instanceof WorkerGlobalScope) {
   globalThis.onmessage = (e) => run(e.data, (m) => globalThis.postMessage(m), null);
