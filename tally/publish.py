@@ -8,6 +8,8 @@ Layout of the output folder (created; refused if it exists and is not empty)::
     data/election.json         the public election record, byte for byte
     data/<village>/<station>.sdbundle   the counted bundle (or each side of a conflict)
     data/<village>/results.json         the village's tally as in `tally results --format json`
+    verify.html, verifier/     the in-browser verifier (`tally.webboard`); it reads
+    data/election.js, data/<village>/bundles.js   the same data as scripts (file:// fetches nothing)
     BACA-SAYA.txt              how to re-verify everything with the tally tool
 
 Tracking codes are `ballotcore.tracking.tracking_code(ballot.digest())` of every ballot in
@@ -31,6 +33,7 @@ from tally.errors import TallyError
 from tally.model import build_view
 from tally.report import pct_text, village_dict
 from tally.report_html import bar_chart
+from tally.webboard import write_election_data, write_verifier, write_village_data
 
 _CSS = (
     "body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:60rem;color:#222}"
@@ -117,9 +120,11 @@ def publish(
     """Write the bulletin board (see module docstring); return the number of codes."""
     _prepare(out)
     view = build_view(db)
+    write_verifier(out, view.name)
     (out / "desa").mkdir()
     (out / "data").mkdir()
     (out / "data" / "election.json").write_bytes(db.record.raw)
+    write_election_data(out, db.record.raw, db.authority)
     index: dict[str, list[str]] = {}
     if on_start is not None:
         on_start(len(view.villages))
@@ -131,6 +136,7 @@ def publish(
             json.dumps(vdata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         station_codes: dict[str, list[str]] = {}
+        published: dict[str, bytes] = {}
         for s in v.stations:
             codes: list[str] = []
             shown = sorted(h.digest for h in s.held if h.state in _PUBLISHED)
@@ -143,10 +149,12 @@ def publish(
                                      f"not verify ({exc}); run tally verify") from exc
                 name = s.code if len(shown) == 1 else f"{s.code}_{digest[:16]}"
                 (folder / f"{name}.sdbundle").write_bytes(data)
+                published[f"{name}.sdbundle"] = data
                 codes.extend(tracking_code(b.ballot.digest()) for b in bundle.ballots)
             station_codes[s.code] = sorted(codes)
             for code in codes:
                 index[code] = [v.code, v.name, s.code, s.status]
+        write_village_data(folder, v.code, published, vdata)
         (out / "desa" / f"{v.code}.html").write_text(
             _village_page(vdata, station_codes, view.name), encoding="utf-8"
         )
@@ -182,6 +190,8 @@ def _village_page(v: dict, station_codes: dict[str, list[str]], election: str) -
     body = (
         f'<p><a href="../index.html">&larr; semua desa / all villages</a></p>'
         f'<h1>{escape(v["name"])} <span class="muted">{escape(v["code"])}</span></h1>'
+        f'<p><a href="../verify.html?village={escape(v["code"])}">Periksa di peramban ini / '
+        "verify in this browser</a></p>"
         f'<p>{escape(election)} - Kec. {escape(v["district"])} - status '
         f'{escape(", ".join(v["status"]))}{tie}</p>{chart}'
         f"<table><tr><th>No.</th><th>Calon</th><th>Suara</th></tr>{rows}</table>"
@@ -220,6 +230,8 @@ def _readme(authority: str) -> str:
         "PAPAN PENGUMUMAN SUARADESA / SUARADESA BULLETIN BOARD\n\n"
         "Buka index.html di peramban mana pun (tanpa internet). Cari kode pelacakan Anda.\n"
         "Open index.html in any browser (no internet needed) and search your tracking code.\n\n"
+        "Periksa di peramban / verify in a browser: buka / open verify.html\n"
+        "  (verify.html?village=KODE&auto=1 starts at once; no internet needed)\n\n"
         "Verifikasi ulang / re-verify the tally:\n"
         f"  suaradesa tally import --db check.sqlite --record data/election.json "
         f"--authority {authority} data\n"
