@@ -126,7 +126,7 @@ class ReviewScreen(KioskScreen):
             self.busy = 0
 
     def _sealed(self, sealed: Any) -> None:
-        self.app.go("sealed", sealed=sealed, number=self.number, name=self.cand_name)
+        self.app.go("sealed", sealed=sealed, number=self.number, cand_name=self.cand_name)
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = 0
@@ -155,7 +155,7 @@ class SealedScreen(KioskScreen):
     def prepare(self, **params: Any) -> None:
         self.tracking = params["sealed"].tracking_code
         self.number = str(params.get("number", ""))
-        self.cand_name = str(params.get("name", ""))
+        self.cand_name = str(params.get("cand_name", ""))
         self.busy = 0
 
     def cast(self) -> None:
