@@ -192,9 +192,8 @@ class SealedScreen(KioskScreen):
         self.app.show_error(exc, back="waiting")
 
     def listen(self) -> None:
-        self.app.speak(tr.gettext("Your ballot is sealed.") + " " + tr.gettext(
-            "Cast it, or check it: a checked ballot is opened, shown to you and not "
-            "counted, and you vote again."))
+        explain = tr.gettext("Cast it, or check it: a checked ballot is opened, shown to you and not counted, and you vote again.")
+        self.app.speak(tr.gettext("Your ballot is sealed.") + " " + explain)
 
 
 class CheckedScreen(KioskScreen):
