@@ -175,6 +175,22 @@ def encrypt_ballot(
     All randomness (ElGamal r, proof nonces) comes fresh from `rng`, the OS CSPRNG unless a
     caller (the golden vectors) passes a seeded source.
     """
+    return encrypt_ballot_with_nonces(context, public_key, n_candidates, choice, rng)[0]
+
+
+def encrypt_ballot_with_nonces(
+    context: BallotContext,
+    public_key: bytes,
+    n_candidates: int,
+    choice: int,
+    rng: RandomSource = OS_RANDOM,
+) -> tuple[EncryptedBallot, tuple[int, ...]]:
+    """`encrypt_ballot`, also returning the ElGamal randomness r_i of each selection.
+
+    The kiosk keeps the nonces in memory between the commitment and the voter's answer: a
+    challenged ballot reveals them (`ballotcore.spoiled`), a cast ballot forgets them.
+    Same draws from `rng` in the same order as `encrypt_ballot`.
+    """
     if n_candidates < 1:
         raise ValueError("a contest has at least one candidate")
     if not 0 <= choice < n_candidates:
@@ -184,9 +200,11 @@ def encrypt_ballot(
     cts: list[Ciphertext] = []
     prfs: list[ZeroOneProof] = []
     r_sum = 0
+    nonces: list[int] = []
     for i in range(n_candidates):
         m = 1 if i == choice else 0
         r = group.random_scalar(rng)
+        nonces.append(r)
         r_sum += r
         ct = elgamal.encrypt(public_key, m, r)
         cts.append(ct)
@@ -197,7 +215,7 @@ def encrypt_ballot(
     sum_proof = proofs.prove_equality(
         EXACTLY_ONE_LABEL, G, total.a, public_key, group.sub(total.b, G), r_sum % L, ctx, rng
     )
-    return EncryptedBallot(context, tuple(cts), tuple(prfs), sum_proof)
+    return EncryptedBallot(context, tuple(cts), tuple(prfs), sum_proof), tuple(nonces)
 
 
 def verify_ballot(ballot: EncryptedBallot, public_key: bytes, n_candidates: int) -> None:

@@ -14,6 +14,7 @@ from hardware.document import Align, Block, Document, Feed, Line, PaperWidth, Qr
 from hardware.qrparts import split_qr_parts
 from hardware.receipts import (
     CandidateCount,
+    ChallengeReceipt,
     ReceiptContent,
     ResultsReport,
     Station,
@@ -174,6 +175,36 @@ def layout_take_home_slip(slip: TakeHomeSlip, width: PaperWidth) -> Document:
     return Document("take-home-slip", width, tuple(blocks))
 
 
+def layout_challenge_receipt(receipt: ChallengeReceipt, width: PaperWidth) -> Document:
+    """A checked ballot: tracking code, the candidate it encrypts, NOT COUNTED (the voter
+    keeps it to compare with the bulletin board)."""
+    blocks: list[Block] = _title("UJI SURAT SUARA", "Ballot check", width)
+    blocks += [Line("TIDAK DIHITUNG", align=Align.CENTER, bold=True, size=Size.TALL)]
+    blocks += [Line("NOT COUNTED", align=Align.CENTER, bold=True)]
+    blocks += [_rule(width, "=")]
+    blocks += _kv("Desa", receipt.village, width)
+    blocks += _kv("TPS", receipt.station, width)
+    blocks += [_rule(width)]
+    blocks += [Line("Surat suara ini memuat", align=Align.CENTER)]
+    blocks += [Line("This ballot encrypts", align=Align.CENTER, small=True)]
+    blocks += [
+        Line(f"No. {receipt.candidate_number}", align=Align.CENTER, bold=True, size=Size.DOUBLE)
+    ]
+    blocks += [
+        Line(part, align=Align.CENTER, bold=True)
+        for part in tx.wrap(receipt.candidate_name.upper(), width.chars)
+    ]
+    blocks += [_rule(width)]
+    blocks += _kv("Kode", receipt.tracking_code, width)
+    blocks += _gloss("Tracking code", width)
+    blocks += [Feed(1)]
+    blocks += _plain("Surat suara ini dibuka untuk diuji dan tidak dihitung. Cari kode ini "
+                     "di papan pengumuman: calon yang sama harus tertulis di sana.", width)
+    blocks += _gloss("This ballot was opened for checking and is not counted. Look up this "
+                     "code on the bulletin board: the same candidate must be shown there.", width)
+    return Document("challenge-receipt", width, tuple(blocks))
+
+
 def layout_results_report(report: ResultsReport, width: PaperWidth) -> Document:
     """The results report at close of polls, with the signed results as SDQR1 QR codes."""
     blocks: list[Block] = _title("LAPORAN HASIL", "Results report", width)
@@ -231,6 +262,8 @@ def layout_receipt(content: ReceiptContent, width: PaperWidth) -> Document:
         return layout_voter_record(content, width)
     if isinstance(content, TakeHomeSlip):
         return layout_take_home_slip(content, width)
+    if isinstance(content, ChallengeReceipt):
+        return layout_challenge_receipt(content, width)
     if isinstance(content, ResultsReport):
         return layout_results_report(content, width)
     if isinstance(content, TrusteeCardReprint):

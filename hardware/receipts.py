@@ -117,6 +117,27 @@ class TakeHomeSlip:
 
 
 @dataclass(frozen=True)
+class ChallengeReceipt:
+    """A checked (Benaloh-challenged) ballot: its tracking code and the candidate it
+    encrypts, marked "TIDAK DIHITUNG / NOT COUNTED". The voter keeps it and finds the same
+    code and candidate on the bulletin board. Like the voter record: no time, no number."""
+
+    village: str
+    station: str
+    candidate_number: int
+    candidate_name: str
+    tracking_code: str
+
+    def __post_init__(self) -> None:
+        _require_text(self.village, "village")
+        _require_text(self.station, "station")
+        if not isinstance(self.candidate_number, int) or self.candidate_number < 1:
+            raise ReceiptContentError("candidate number must be a positive integer")
+        _require_text(self.candidate_name, "candidate name")
+        _require_text(self.tracking_code, "tracking code")
+
+
+@dataclass(frozen=True)
 class ResultsReport:
     """Printed at close of polls; `signed_results` is the engine's signed record, opaque here."""
 
@@ -164,4 +185,6 @@ class TrusteeCardReprint:
             raise ReceiptContentError("card_data must be non-empty bytes")
 
 
-ReceiptContent = ZeroReport | VoterRecord | TakeHomeSlip | ResultsReport | TrusteeCardReprint
+ReceiptContent = (
+    ZeroReport | VoterRecord | TakeHomeSlip | ChallengeReceipt | ResultsReport | TrusteeCardReprint
+)

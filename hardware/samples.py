@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from hardware.receipts import (
     CandidateCount,
+    ChallengeReceipt,
     ReceiptContent,
     ResultsReport,
     Station,
@@ -70,6 +71,16 @@ def take_home_slip() -> TakeHomeSlip:
     )
 
 
+def challenge_receipt() -> ChallengeReceipt:
+    return ChallengeReceipt(
+        village="Sukamaju",
+        station="TPS 03",
+        candidate_number=2,
+        candidate_name="Siti Aminah",
+        tracking_code="M2QX-7RTA-0KDP-9WZC",
+    )
+
+
 def results_report(signed_results: bytes | None = None) -> ResultsReport:
     """A results report; the default signed record (700 bytes) needs three QR parts."""
     votes = (123, 211, 87)
@@ -106,6 +117,7 @@ SAMPLES: dict[str, ReceiptContent] = {
     "zero": zero_report(),
     "voter": voter_record(),
     "slip": take_home_slip(),
+    "challenge": challenge_receipt(),
     "results": results_report(),
     "trustee": trustee_card(),
 }

@@ -63,6 +63,9 @@ EVENTS: dict[str, str] = {
     "session.transition_refused": "A voter-session action was refused (detail: state, action).",
     # ballots
     "ballot.cast": "A ballot was recorded (no content: not which, not where).",
+    "ballot.challenged": "The voter checked the committed ballot (Benaloh challenge): it was "
+    "spoiled, its nonces kept with it for the bulletin board, never counted; the voter is "
+    "back at the ballot under the same activation (no content).",
     "ballot.confirmed": "The voter saw the 'recorded' screen for the last ballot.",
     "ballot.committed_not_confirmed": "Restart: the last ballot was stored but never confirmed "
     "on screen. It is counted; it is not lost and not duplicated.",

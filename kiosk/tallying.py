@@ -13,6 +13,7 @@ from ballotcore.errors import BallotCoreError
 from ballotcore.results import LABEL as RESULTS_LABEL
 from ballotcore.results import StationResults, aggregate_hash, decryption_context
 from ballotcore.signing import SignedRecord, key_id, sign_record
+from ballotcore.spoiled import SignedSpoiled, SpoiledBallot, sort_spoiled
 from ballotcore.trustee_card import (
     TrusteeCardError,
     WrongTrusteePin,
@@ -196,6 +197,7 @@ class TallyingActions(KioskEngineBase):
             None if results_hex is None else SignedRecord.from_bytes(bytes.fromhex(results_hex)),
             tuple(store.events()),
             int(store.get("activations")), int(store.get("ballots")), int(store.get("voided")),
+            sort_spoiled([SignedSpoiled(SpoiledBallot.from_bytes(b), s) for b, s in store.spoiled()]),
         )
         return sign_record(self._kiosk_key(), BUNDLE_LABEL, bundle.to_bytes()).to_bytes()
 

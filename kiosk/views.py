@@ -94,6 +94,32 @@ class CastReceipt:
 
 
 @dataclass(frozen=True)
+class CommitView:
+    """Returned by `commit()`: the ballot is encrypted and its tracking code shown and
+    printed (take-home slip) before the voter chooses "cast" or "check this ballot"."""
+
+    tracking_code: str
+    candidate_number: int  # what the voter chose (the screen shows it, nothing stores it)
+    candidate_name: str
+    slip_status: str  # printer status code after printing the take-home slip
+
+
+@dataclass(frozen=True)
+class ChallengeView:
+    """Returned by `challenge()`: the committed ballot was spoiled and opened; it encrypts
+    this candidate, is NOT COUNTED, and the voter is back at the ballot."""
+
+    tracking_code: str
+    candidate_number: int  # the candidate the opened ballot encrypts
+    candidate_name: str
+    receipt_status: str  # printer status code after printing the challenge receipt
+
+    @property
+    def printed(self) -> bool:
+        return self.receipt_status in ("ready", "paper-near-end")
+
+
+@dataclass(frozen=True)
 class TrusteeProgress:
     """After a trustee card was accepted: who is present, how many are needed."""
 

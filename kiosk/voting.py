@@ -8,15 +8,24 @@ content); COMMIT is durable (WAL, synchronous=FULL). Only then is the tracking c
 returned and the receipts printed. `confirm_cast()` records that the voter saw the
 "recorded" screen and truncates the WAL; a restart before that logs
 `ballot.committed_not_confirmed` (the ballot is counted once, never lost or duplicated).
+
+Benaloh challenge (docs/PROTOCOL.md 4.10): `commit()` after the review takes the free slot,
+encrypts and signs exactly as the cast would, keeps the ballot and its nonces in memory
+only, prints the take-home slip and returns the tracking code, before the voter answers.
+`cast()` then stores that very ballot (and prints only the paper record); `challenge()`
+spoils it instead: ONE transaction retires its slot, stores the spoiled record (ballot,
+candidate, nonces, kiosk signature) and logs `ballot.challenged` (no content); then the
+challenge receipt prints and the voter is back at the ballot, same activation.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from ballotcore.ballot import BallotContext, encrypt_ballot
+from ballotcore.ballot import BallotContext, EncryptedBallot, encrypt_ballot_with_nonces
 from ballotcore.bundle import BALLOT_LABEL
 from ballotcore.signing import sign
+from ballotcore.spoiled import SPOILED_LABEL, SpoiledBallot
 from ballotcore.tracking import tracking_code
 from hardware import receipts
 from kiosk import polls as pm
@@ -25,10 +34,24 @@ from kiosk import timeouts
 from kiosk.base import KioskEngineBase, locked
 from kiosk.crash import crash_point
 from kiosk.errors import SelectionError, SessionTimedOut, TransitionRefused
-from kiosk.views import CandidateView, CastReceipt
+from kiosk.views import CandidateView, CastReceipt, ChallengeView, CommitView
 
 PRINTED = ("ready", "paper-near-end")
 LOOKUP_TEXT = "Cek kode di papan pengumuman / Check the code on the bulletin board"
+
+
+@dataclass(frozen=True)
+class Committed:
+    """A ballot encrypted and shown but not yet cast or checked (memory only)."""
+
+    slot_id: bytes
+    ballot: EncryptedBallot
+    nonces: tuple[int, ...]
+    data: bytes  # ballot record bytes
+    signature: bytes  # kiosk signature, label "ballot"
+    choice: int  # candidate number
+    code: str  # tracking code
+    slip_status: str | None  # None: not printed yet (the one-step cast prints it later)
 
 
 class VotingActions(KioskEngineBase):
@@ -43,11 +66,15 @@ class VotingActions(KioskEngineBase):
         return nxt
 
     def _end_session(self, code: str, reason: str | None = None) -> None:
-        """Void the live session: count it, log it, store nothing else."""
+        """Void the live session: count it, log it, store nothing else (a committed
+        ballot is forgotten and its slot is free again)."""
         with self._db().transaction() as txn:
             txn.add("voided")
             txn.set("session", "idle")
             txn.log(code, self._now(), {"reason": reason} if reason else None)
+        pending = self.voter.pending
+        if isinstance(pending, Committed):
+            self._free.append(pending.slot_id)
         self.voter = sm.VoterSession()
 
     def _expire(self) -> bool:
@@ -152,14 +179,11 @@ class VotingActions(KioskEngineBase):
         self._session_step(sm.SessionAction.VOID)
         self._end_session("session.voided")
 
-    @locked
-    def cast(self) -> CastReceipt:
-        """Encrypt, sign, store durably, then print and return the receipt (see module)."""
-        self._voter_call()
-        store = self._db()
+    def _encrypt(self, slip: bool) -> Committed:
+        """Take a free slot at random and encrypt and sign the voter's choice into it;
+        print the take-home slip if `slip` (a commitment before the question)."""
         if self._polls() != pm.PollsState.OPEN:
             raise self._refuse("polls", "cast", "polls are not open")
-        nxt = self._session_step(sm.SessionAction.CAST, "the voter has not reviewed a choice")
         choice = self.voter.choice
         assert choice is not None
         if not self._free:
@@ -170,24 +194,82 @@ class VotingActions(KioskEngineBase):
         try:
             cert = self.package.certificate
             ctx = BallotContext(cert.election_id, cert.village, cert.station, cert.kiosk_id, slot_id)
-            ballot = encrypt_ballot(
+            ballot, nonces = encrypt_ballot_with_nonces(
                 ctx, self.village_key.public_key, len(self.candidates), choice - 1, self._rng
             )
             data = ballot.to_bytes()
             signature = sign(self._kiosk_key(), BALLOT_LABEL, data)
+        except BaseException:
+            self._free.append(slot_id)
+            raise
+        code = tracking_code(ballot.digest())
+        status = self.devices.print(receipts.TakeHomeSlip(code, LOOKUP_TEXT)).status if slip else None
+        return Committed(slot_id, ballot, nonces, data, signature, choice, code, status)
+
+    @locked
+    def commit(self) -> CommitView:
+        """After the review: encrypt the choice, print the take-home slip and return the
+        tracking code, before the voter says "cast" or "check" (see module docstring)."""
+        self._voter_call()
+        if self.voter.choice is None:
+            raise SelectionError("Choose a candidate first.", "Pilih calon terlebih dahulu.")
+        nxt = self._session_step(sm.SessionAction.COMMIT, "the voter has not reviewed a choice")
+        pending = self._encrypt(slip=True)
+        self.voter.pending = pending
+        self._touch(nxt)
+        chosen = self._candidate(pending.choice)
+        assert pending.slip_status is not None
+        return CommitView(pending.code, chosen.number, chosen.name, pending.slip_status)
+
+    @locked
+    def challenge(self) -> ChallengeView:
+        """"Check this ballot": spoil the committed ballot, reveal its nonces, print the
+        challenge receipt and return the voter to the ballot (same activation)."""
+        self._voter_call()
+        pending = self.voter.pending
+        nxt = self._session_step(sm.SessionAction.CHALLENGE, "no ballot is waiting for an answer")
+        assert isinstance(pending, Committed)
+        record = SpoiledBallot(pending.ballot, pending.choice, pending.nonces)
+        data = record.to_bytes()
+        signature = sign(self._kiosk_key(), SPOILED_LABEL, data)
+        with self._db().transaction() as txn:
+            txn.spoil_slot(pending.slot_id, data + signature)
+            txn.log("ballot.challenged", self._now())
+        self.voter.pending = None
+        self._touch(nxt)
+        chosen = self._candidate(pending.choice)
+        printed = self.devices.print(receipts.ChallengeReceipt(
+            self.village.name, self.station.code, chosen.number, chosen.name, pending.code
+        ))
+        return ChallengeView(pending.code, chosen.number, chosen.name, printed.status)
+
+    @locked
+    def cast(self) -> CastReceipt:
+        """Store durably, then print and return the receipt (see module). From the review
+        it encrypts first; after `commit()` it stores exactly the committed ballot."""
+        self._voter_call()
+        store = self._db()
+        if self._polls() != pm.PollsState.OPEN:
+            raise self._refuse("polls", "cast", "polls are not open")
+        committed = self.voter.state == sm.SessionState.COMMITTED
+        nxt = self._session_step(sm.SessionAction.CAST, "the voter has not reviewed a choice")
+        pending = self.voter.pending if committed else self._encrypt(slip=False)
+        assert isinstance(pending, Committed)
+        try:
             crash_point("before_begin")
             with store.transaction(crash_before_commit="after_insert") as txn:
-                txn.fill_slot(slot_id, data + signature)
+                txn.fill_slot(pending.slot_id, pending.data + pending.signature)
                 txn.add("ballots")
                 txn.set("session", "committed")
                 txn.log("ballot.cast", self._now())
         except BaseException:
-            self._free.append(slot_id)
+            if not committed:
+                self._free.append(pending.slot_id)
             raise
         crash_point("after_commit")
+        self.voter.pending = None
         self._touch(nxt)
-        code = tracking_code(ballot.digest())
-        self._last_receipt = self._print_receipts(code, choice)
+        self._last_receipt = self._print_receipts(pending.code, pending.choice, pending.slip_status)
         return self._last_receipt
 
     def _voter_record(self, code: str, choice: int) -> receipts.VoterRecord:
@@ -195,13 +277,16 @@ class VotingActions(KioskEngineBase):
         return receipts.VoterRecord(self.village.name, self.station.code, chosen.number,
                                     chosen.name, code)
 
-    def _print_receipts(self, code: str, choice: int) -> CastReceipt:
+    def _print_receipts(self, code: str, choice: int, slip_status: str | None = None
+                        ) -> CastReceipt:
+        """The paper record, and the slip unless the commitment already printed it."""
         chosen = self._candidate(choice)
         paper = self.devices.print(self._voter_record(code, choice))
-        slip = self.devices.print(receipts.TakeHomeSlip(code, LOOKUP_TEXT))
+        if slip_status is None:
+            slip_status = self.devices.print(receipts.TakeHomeSlip(code, LOOKUP_TEXT)).status
         return CastReceipt(
             code, chosen.number, chosen.name, self.village.name, self.station.code,
-            paper.status, slip.status,
+            paper.status, slip_status,
         )
 
     @locked

@@ -4,7 +4,9 @@ Layout of the output folder (created; refused if it exists and is not empty)::
 
     index.html                 villages, regency summary, and a search box for tracking codes
     desa/<village>.html        per village: results, every station's figures and hashes,
-                               and every tracking code (sorted, so no cast order shows)
+                               and every tracking code (sorted, so no cast order shows);
+                               every spoiled (checked) ballot with the candidate it
+                               encrypts, under its tracking code, marked NOT COUNTED
     data/election.json         the public election record, byte for byte
     data/<village>/<station>.sdbundle   the counted bundle (or each side of a conflict)
     data/<village>/results.json         the village's tally as in `tally results --format json`
@@ -14,7 +16,10 @@ Layout of the output folder (created; refused if it exists and is not empty)::
 
 Tracking codes are `ballotcore.tracking.tracking_code(ballot.digest())` of every ballot in
 the bundles held for the station; a voter who kept the code from the kiosk finds their
-encrypted ballot here, and anyone can re-check the tally from the published data. Pages
+encrypted ballot here, and anyone can re-check the tally from the published data. A voter
+who checked a ballot at the kiosk (Benaloh challenge) finds its code with the candidate the
+opened ballot encrypts (verified by `verify_bundle` from the revealed nonces), so they can
+see that the kiosk encrypted what they chose. Pages
 use only inline CSS and JS: they work from a USB stick without a network.
 """
 
@@ -126,6 +131,7 @@ def publish(
     (out / "data" / "election.json").write_bytes(db.record.raw)
     write_election_data(out, db.record.raw, db.authority)
     index: dict[str, list[str]] = {}
+    spoiled_index: dict[str, list[str]] = {}
     if on_start is not None:
         on_start(len(view.villages))
     for v in view.villages:
@@ -137,8 +143,11 @@ def publish(
         )
         station_codes: dict[str, list[str]] = {}
         published: dict[str, bytes] = {}
+        station_spoiled: dict[str, list[tuple[str, int, str]]] = {}
+        names = {c["number"]: c["name"] for c in vdata["candidates"]}
         for s in v.stations:
             codes: list[str] = []
+            checked: list[tuple[str, int, str]] = []
             shown = sorted(h.digest for h in s.held if h.state in _PUBLISHED)
             for digest in shown:
                 data = db.bundle_data(digest)
@@ -151,22 +160,50 @@ def publish(
                 (folder / f"{name}.sdbundle").write_bytes(data)
                 published[f"{name}.sdbundle"] = data
                 codes.extend(tracking_code(b.ballot.digest()) for b in bundle.ballots)
+                checked.extend(
+                    (tracking_code(x.spoiled.ballot.digest()), x.spoiled.candidate,
+                     str(names.get(x.spoiled.candidate, "?")))
+                    for x in bundle.spoiled
+                )
             station_codes[s.code] = sorted(codes)
+            station_spoiled[s.code] = sorted(checked)
             for code in codes:
                 index[code] = [v.code, v.name, s.code, s.status]
+            for code, number, cname in checked:
+                spoiled_index[code] = [v.code, v.name, s.code,
+                                       f"uji / check: No. {number} {cname} - TIDAK DIHITUNG / "
+                                       "NOT COUNTED"]
         write_village_data(folder, v.code, published, vdata)
         (out / "desa" / f"{v.code}.html").write_text(
-            _village_page(vdata, station_codes, view.name), encoding="utf-8"
+            _village_page(vdata, station_codes, view.name, station_spoiled), encoding="utf-8"
         )
         if on_done is not None:
             on_done()
     (out / "index.html").write_text(_index_page(view.name, view.regency, view.date,
-                                                 view.villages, index), encoding="utf-8")
+                                                 view.villages, spoiled_index | index),
+                                                encoding="utf-8")
     (out / "BACA-SAYA.txt").write_text(_readme(db.authority), encoding="utf-8")
     return len(index)
 
 
-def _village_page(v: dict, station_codes: dict[str, list[str]], election: str) -> str:
+def _spoiled_section(rows: list[tuple[str, int, str]]) -> str:
+    """The station's checked (spoiled) ballots: tracking code, candidate, NOT COUNTED."""
+    if not rows:
+        return ""
+    items = "".join(
+        f'<tr id="{code}"><td><code>{code}</code></td><td>{number}</td>'
+        f"<td>{escape(name)}</td><td>TIDAK DIHITUNG / NOT COUNTED</td></tr>"
+        for code, number, name in rows
+    )
+    return (
+        f'<p>{len(rows)} surat suara uji (dibuka, tidak dihitung) / checked ballots (opened, '
+        'not counted):</p><table class="spoiled"><tr><th>Kode / code</th><th>No.</th>'
+        f"<th>Calon / candidate</th><th></th></tr>{items}</table>"
+    )
+
+
+def _village_page(v: dict, station_codes: dict[str, list[str]], election: str,
+                  station_spoiled: dict[str, list[tuple[str, int, str]]] | None = None) -> str:
     cands = v["candidates"]
     chart = bar_chart([f'{c["number"]}. {c["name"]}' for c in cands], [c["votes"] for c in cands])
     rows = "".join(
@@ -185,6 +222,7 @@ def _village_page(v: dict, station_codes: dict[str, list[str]], election: str) -
             f'{escape(s["kiosk_id"] or "-")}; data: <a href="../data/{escape(v["code"])}/">'
             f"data/{escape(v['code'])}/</a></span></p>"
             f"<p>{len(codes)} kode pelacakan / tracking codes:</p><div class=\"codes\">{items}</div>"
+            + _spoiled_section((station_spoiled or {}).get(s["code"], []))
         )
     tie = " (SERI / TIE)" if v["tie"] else ""
     body = (

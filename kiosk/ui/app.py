@@ -43,8 +43,10 @@ from kiosk.ui.screens.officer import (
 from kiosk.ui.screens.system import BootScreen, ErrorScreen, PinScreen, WaitingScreen
 from kiosk.ui.screens.voter import (
     BallotScreen,
+    CheckedScreen,
     RecordedScreen,
     ReviewScreen,
+    SealedScreen,
     TimeoutWarning,
     VoidedScreen,
     WelcomeScreen,
@@ -55,11 +57,12 @@ log = logging.getLogger(__name__)
 
 UI_DIR = Path(__file__).resolve().parent
 KV_FILES = ("widgets.kv", "screens/system.kv", "screens/officer.kv", "screens/voter.kv")
-VOTER_SCREENS = frozenset({"welcome", "ballot", "review"})
+VOTER_SCREENS = frozenset({"welcome", "ballot", "review", "sealed", "checked"})
 SCREEN_CLASSES: tuple[type[KioskScreen], ...] = (
     BootScreen, PinScreen, WaitingScreen, ErrorScreen,
     OfficerScreen, ZeroReportScreen, CloseScreen, TrusteeScreen, ResultsScreen, ExportScreen,
-    WelcomeScreen, BallotScreen, ReviewScreen, RecordedScreen, VoidedScreen,
+    WelcomeScreen, BallotScreen, ReviewScreen, SealedScreen, CheckedScreen, RecordedScreen,
+    VoidedScreen,
 )
 
 

@@ -87,6 +87,24 @@ class Receipt:
     printed: bool
 
 
+@dataclass(frozen=True)
+class Sealed:
+    """The committed ballot's tracking code (shown and printed before cast or check)."""
+
+    tracking_code: str
+    printed: bool
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A checked (spoiled) ballot: the candidate it contained, never counted."""
+
+    tracking_code: str
+    candidate_number: int
+    candidate_name: str
+    printed: bool
+
+
 class KioskBridge:
     """Wraps one `kiosk.engine` instance for the screens."""
 
@@ -233,6 +251,17 @@ class KioskBridge:
 
     def back(self) -> None:
         self.engine.back()
+
+    def commit(self) -> Sealed:
+        """Seal the reviewed choice: the engine encrypts it and prints its tracking code."""
+        view = self.engine.commit()
+        return Sealed(view.tracking_code, view.slip_status in ("ready", "paper-near-end"))
+
+    def challenge(self) -> Checked:
+        """Check the sealed ballot: it is opened and spoiled; the voter votes again."""
+        view = self.engine.challenge()
+        return Checked(view.tracking_code, view.candidate_number, view.candidate_name,
+                       bool(view.printed))
 
     def cast(self) -> Receipt:
         """Cast the selected ballot; returns only after the engine committed it."""

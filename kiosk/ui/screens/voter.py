@@ -1,9 +1,13 @@
-"""Voter screens: welcome and how-to, ballot, review, recorded, voided, idle warning.
+"""Voter screens: welcome and how-to, ballot, review, sealed, checked, recorded, voided,
+idle warning.
 
 The selection lives in the engine's voter session (`bridge.select`) and is mirrored here
-only to draw the highlight. `ReviewScreen.cast` is the only path to "recorded", and it
-goes there only with the receipt the engine's `cast` returned; any failure shows an error
-screen for the officer instead. Nothing here logs or prints the selection.
+only to draw the highlight. "Yes" on the review seals the ballot (`bridge.commit`: the
+engine encrypts it and prints its tracking code) before the voter is asked to cast it or
+check it (Benaloh challenge). `SealedScreen.cast` is the only path to "recorded", and it
+goes there only with the receipt the engine's `cast` returned; `SealedScreen.check` shows
+the opened, NOT COUNTED ballot ("checked") and then the ballot again. Any failure shows an
+error screen for the officer instead. Nothing here logs or prints the selection.
 """
 
 from __future__ import annotations
@@ -91,7 +95,7 @@ class BallotScreen(KioskScreen):
 
 
 class ReviewScreen(KioskScreen):
-    """'Anda memilih: 2 - Siti Aminah. Benar?' with 'Ya, kirim suara' / 'Kembali'."""
+    """'Anda memilih: 2 - Siti Aminah. Benar?' with 'Ya, itu pilihan saya' / 'Kembali'."""
 
     screen_name = "review"
     number = StringProperty("")
@@ -112,18 +116,17 @@ class ReviewScreen(KioskScreen):
         if self.app.guard(self.app.bridge.back):
             self.app.go("ballot", fresh=False)
 
-    def cast(self) -> None:
-        """Cast on the worker thread; only the returned receipt leads to 'recorded'."""
+    def seal(self) -> None:
+        """Seal (encrypt and commit) on the worker thread, then ask: cast or check."""
         if self.busy:
             return
         self.busy = 1
         self.app.services.speaker.stop()
-        if not self.app.worker.submit(self.app.bridge.cast, self._recorded, self._failed):
+        if not self.app.worker.submit(self.app.bridge.commit, self._sealed, self._failed):
             self.busy = 0
 
-    def _recorded(self, receipt: Any) -> None:
-        self.app.screen("ballot").clear_selection()
-        self.app.go("recorded", receipt=receipt)
+    def _sealed(self, sealed: Any) -> None:
+        self.app.go("sealed", sealed=sealed, number=self.number, cand_name=self.cand_name)
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = 0
@@ -136,7 +139,87 @@ class ReviewScreen(KioskScreen):
     def listen(self) -> None:
         self.app.speak(tr.gettext("You chose: {number} - {name}. Correct?").format(
             number=self.number, name=self.cand_name) + " " + tr.gettext(
-            "Press Yes to cast your vote, or Back to change it."))
+            "Press Yes to seal your ballot, or Back to change it."))
+
+
+class SealedScreen(KioskScreen):
+    """The sealed ballot's tracking code (printed), then 'Ya, kirim suara' (cast) or
+    'Uji surat suara ini' (check: the ballot is opened, shown and not counted)."""
+
+    screen_name = "sealed"
+    tracking = StringProperty("")
+    number = StringProperty("")
+    cand_name = StringProperty("")
+    busy = NumericProperty(0)
+
+    def prepare(self, **params: Any) -> None:
+        self.tracking = params["sealed"].tracking_code
+        self.number = str(params.get("number", ""))
+        self.cand_name = str(params.get("cand_name", ""))
+        self.busy = 0
+
+    def cast(self) -> None:
+        """Cast on the worker thread; only the returned receipt leads to 'recorded'."""
+        if self.busy:
+            return
+        self.busy = 1
+        self.app.services.speaker.stop()
+        if not self.app.worker.submit(self.app.bridge.cast, self._recorded, self._failed):
+            self.busy = 0
+
+    def check(self) -> None:
+        """Check (challenge) on the worker thread; the opened ballot is never counted."""
+        if self.busy:
+            return
+        self.busy = 1
+        self.app.services.speaker.stop()
+        if not self.app.worker.submit(self.app.bridge.challenge, self._checked, self._failed):
+            self.busy = 0
+
+    def _recorded(self, receipt: Any) -> None:
+        self.app.screen("ballot").clear_selection()
+        self.app.go("recorded", receipt=receipt)
+
+    def _checked(self, checked: Any) -> None:
+        self.app.go("checked", checked=checked)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = 0
+        if self.app.bridge.is_timeout(exc):
+            self.app.session_lost()
+            return
+        self.app.screen("ballot").clear_selection()
+        self.app.show_error(exc, back="waiting")
+
+    def listen(self) -> None:
+        explain = tr.gettext("Cast it, or check it: a checked ballot is opened, shown to you and not counted, and you vote again.")
+        self.app.speak(tr.gettext("Your ballot is sealed.") + " " + explain)
+
+
+class CheckedScreen(KioskScreen):
+    """The checked ballot was opened: the candidate it contained, NOT COUNTED, and back to
+    the ballot (same activation; the voter votes again)."""
+
+    screen_name = "checked"
+    tracking = StringProperty("")
+    number = StringProperty("")
+    cand_name = StringProperty("")
+    receipt_ok = NumericProperty(1)
+
+    def prepare(self, **params: Any) -> None:
+        checked = params["checked"]
+        self.tracking = checked.tracking_code
+        self.number = str(checked.candidate_number)
+        self.cand_name = checked.candidate_name
+        self.receipt_ok = 1 if checked.printed else 0
+
+    def again(self) -> None:
+        """Back to the ballot under the same activation (the choice is still marked)."""
+        self.app.go("ballot", fresh=False)
+
+    def listen(self) -> None:
+        self.app.speak(tr.gettext("This ballot is not counted.") + " " + tr.gettext(
+            "It contained: {number} - {name}.").format(number=self.number, name=self.cand_name))
 
 
 class RecordedScreen(KioskScreen):
