@@ -28,7 +28,8 @@ from kiosk.errors import SelectionError, SessionTimedOut, TransitionRefused
 from kiosk.views import CandidateView, CastReceipt
 
 PRINTED = ("ready", "paper-near-end")
-LOOKUP_TEXT = "Cek kode di papan pengumuman / Check the code on the bulletin board"
+#: Printed on the slip when the election definition names no bulletin board for the village.
+LOOKUP_TEXT = "Papan pengumuman desa / the village bulletin board"
 
 
 class VotingActions(KioskEngineBase):
@@ -190,15 +191,25 @@ class VotingActions(KioskEngineBase):
         self._last_receipt = self._print_receipts(code, choice)
         return self._last_receipt
 
-    def _voter_record(self, code: str, choice: int) -> receipts.VoterRecord:
+    def _training(self) -> bool:
+        return bool(self._db().get("mode", pm.Mode.OFFICIAL.value) == pm.Mode.TEST.value)
+
+    def _voter_record(self, choice: int) -> receipts.VoterRecord:
+        """The audit-box paper: place and choice only. No tracking code, ballot id, time
+        or sequence number, so it cannot be paired with the slip or the ballot."""
         chosen = self._candidate(choice)
         return receipts.VoterRecord(self.village.name, self.station.code, chosen.number,
-                                    chosen.name, code)
+                                    chosen.name, self._training())
+
+    def _slip(self, code: str) -> receipts.TakeHomeSlip:
+        """The take-home slip: the tracking code and where this village publishes codes."""
+        return receipts.TakeHomeSlip(code, self.village.bulletin_board or LOOKUP_TEXT,
+                                     self._training())
 
     def _print_receipts(self, code: str, choice: int) -> CastReceipt:
         chosen = self._candidate(choice)
-        paper = self.devices.print(self._voter_record(code, choice))
-        slip = self.devices.print(receipts.TakeHomeSlip(code, LOOKUP_TEXT))
+        paper = self.devices.print(self._voter_record(choice))
+        slip = self.devices.print(self._slip(code))
         return CastReceipt(
             code, chosen.number, chosen.name, self.village.name, self.station.code,
             paper.status, slip.status,
@@ -215,12 +226,10 @@ class VotingActions(KioskEngineBase):
         record, slip = last.voter_record_status, last.slip_status
         if record not in PRINTED:
             record = self.devices.print(
-                self._voter_record(last.tracking_code, last.candidate_number), reprint=True
+                self._voter_record(last.candidate_number), reprint=True
             ).status
         if slip not in PRINTED:
-            slip = self.devices.print(
-                receipts.TakeHomeSlip(last.tracking_code, LOOKUP_TEXT), reprint=True
-            ).status
+            slip = self.devices.print(self._slip(last.tracking_code), reprint=True).status
         self._last_receipt = replace(last, voter_record_status=record, slip_status=slip)
         return self._last_receipt
 

@@ -29,6 +29,7 @@ from kivy.properties import (
 )
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from kiosk.ui import pictures  # noqa: F401  (registers PaperPicture for the .kv rules)
 from kiosk.ui import theme as themes
 from kiosk.ui.i18n import tr
 from kiosk.ui.screens.base import KioskScreen
