@@ -33,6 +33,7 @@ from kiosk.ui import pictures  # noqa: F401  (registers PaperPicture for the .kv
 from kiosk.ui import theme as themes
 from kiosk.ui.i18n import tr
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.codes import CodeScreen, LockoutScreen
 from kiosk.ui.screens.officer import (
     CloseScreen,
     ExportScreen,
@@ -55,10 +56,11 @@ from kiosk.ui.services import Services, Worker
 log = logging.getLogger(__name__)
 
 UI_DIR = Path(__file__).resolve().parent
-KV_FILES = ("widgets.kv", "screens/system.kv", "screens/officer.kv", "screens/voter.kv")
+KV_FILES = ("widgets.kv", "screens/system.kv", "screens/codes.kv", "screens/officer.kv",
+            "screens/voter.kv")
 VOTER_SCREENS = frozenset({"welcome", "ballot", "review"})
 SCREEN_CLASSES: tuple[type[KioskScreen], ...] = (
-    BootScreen, PinScreen, WaitingScreen, ErrorScreen,
+    BootScreen, PinScreen, WaitingScreen, ErrorScreen, LockoutScreen, CodeScreen,
     OfficerScreen, ZeroReportScreen, CloseScreen, TrusteeScreen, ResultsScreen, ExportScreen,
     WelcomeScreen, BallotScreen, ReviewScreen, RecordedScreen, VoidedScreen,
 )

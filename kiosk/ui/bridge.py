@@ -69,6 +69,21 @@ class StatusView:
 
 
 @dataclass(frozen=True)
+class PinLock:
+    """The officer-PIN lock-out as the lock-out screen shows it (engine `Status` fields)."""
+
+    tries_before_wait: int  # wrong PINs still free of a wait
+    wait_seconds: float  # seconds before the next PIN may be tried (inf: locked)
+    locked: bool  # permanently locked: only a one-time unlock code opens it
+    next_wait_seconds: float  # how long the wait after the next wrong PIN will be
+    lock_after: int  # wrong PINs in a row that lock the kiosk
+
+    @property
+    def waiting(self) -> bool:
+        return not self.locked and self.wait_seconds > 0
+
+
+@dataclass(frozen=True)
 class ZeroReport:
     lines: list[str]
     printed: bool
@@ -149,7 +164,50 @@ class KioskBridge:
         if isinstance(exc, kerr.PinWait):
             return tr.gettext("Too many wrong PINs. Wait {seconds} seconds, then try again.").format(seconds=int(exc.seconds + 0.999))
         if isinstance(exc, kerr.PinLockedOut):
-            return tr.gettext("Officer PINs are locked. The district must prepare the kiosk again.")
+            return tr.gettext("Officer PINs are locked. Enter a one-time unlock code from the sealed officer sheet.")
+        return None
+
+    def is_lockout(self, exc: BaseException) -> bool:
+        """A PIN may not be tried now (a wait or the permanent lock, also right after the
+        wrong PIN that started it): show the lock-out screen."""
+        if isinstance(exc, kerr.PinWait | kerr.PinLockedOut):
+            return True
+        lock = self.pin_lock() if isinstance(exc, kerr.PinRejected) else None
+        return lock is not None and (lock.locked or lock.waiting)
+
+    def is_not_installed(self, exc: BaseException) -> bool:
+        return isinstance(exc, kerr.NotInstalled)
+
+    # ------------------------------------------------------------------ install, unlock
+
+    def installed(self) -> bool:
+        """The package is installed on this kiosk (its key re-wrapped under the device)."""
+        return bool(self._status().installed)
+
+    def pin_lock(self) -> PinLock:
+        s = self._status()
+        failures = int(s.pin_failures)
+        return PinLock(int(s.pin_tries_before_wait), float(s.pin_wait_seconds), bool(s.pin_locked),
+                       timeouts.pin_wait_seconds(failures + 1), timeouts.PIN_LOCK_FAILURES)
+
+    def install(self, code: str) -> None:
+        """Install the package with the code typed or scanned (engine.install)."""
+        self.engine.install(code)
+
+    def unlock_pins(self, code: str) -> None:
+        """Lift the PIN wait or lock with a one-time unlock code (engine.unlock_pins)."""
+        self.engine.unlock_pins(code)
+
+    def scan_code(self, timeout: float) -> str:
+        """The text of a code QR (installation or unlock) held under the scanner."""
+        return self.scan_card(timeout).decode("utf-8", "replace")
+
+    def code_refusal(self, exc: BaseException) -> str | None:
+        """The message for a refused installation or unlock code, or None for a real failure."""
+        if getattr(exc, "message_id", "") == "ui.scan.none":
+            return tr.gettext("No code was scanned. Hold the QR code under the scanner, or type the code.")
+        if isinstance(exc, kerr.KioskError) and not isinstance(exc, kerr.StorageError):
+            return exc.indonesian if tr.lang == "id" else exc.english
         return None
 
     # ------------------------------------------------------------------ status
@@ -160,6 +218,11 @@ class KioskBridge:
     def status(self) -> StatusView:
         s = self._status()
         return StatusView(s.polls, s.ballots, s.activations, s.voided)
+
+    def identity(self) -> tuple[str, str, str]:
+        """(village name, station, election date as DD-MM-YYYY) of the loaded package."""
+        s = self._status()
+        return str(s.village_name), str(s.station), f"{self.engine.election_date():%d-%m-%Y}"
 
     def polls_state(self) -> str:
         try:
