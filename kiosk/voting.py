@@ -24,7 +24,7 @@ from kiosk import session as sm
 from kiosk import timeouts
 from kiosk.base import KioskEngineBase, locked
 from kiosk.crash import crash_point
-from kiosk.errors import SelectionError, SessionTimedOut, TransitionRefused
+from kiosk.errors import PrinterUnavailable, SelectionError, SessionTimedOut, TransitionRefused
 from kiosk.views import CandidateView, CastReceipt
 
 PRINTED = ("ready", "paper-near-end")
@@ -36,6 +36,9 @@ class VotingActions(KioskEngineBase):
     """Voter-session actions (polls must be open)."""
 
     _last_receipt: CastReceipt | None = None
+    # the last cast's receipt while a paper of it is missing: reprintable (officer PIN)
+    # after the voter's screen closed, until the next activation
+    _unprinted: CastReceipt | None = None
 
     def _session_step(self, action: sm.SessionAction, why: str = "") -> sm.SessionState:
         nxt = sm.transition(self.voter.state, action)
@@ -106,6 +109,13 @@ class VotingActions(KioskEngineBase):
             # (docs/PROTOCOL.md 4.9), so the kiosk never records one more.
             raise self._refuse("polls", "activate", "as many ballots as the DPT were cast")
         slot = self._officer(pin)
+        printer = self.devices.printer_status()
+        if printer not in PRINTED:
+            # a ballot whose paper record cannot print must not start (docs/KIOSK.md)
+            with self._db().transaction() as txn:
+                txn.log("session.activation_refused", self._now(), {"printer": printer})
+            raise PrinterUnavailable("voter receipts", printer)
+        self._unprinted = None
         with self._db().transaction() as txn:
             txn.add("activations")
             txn.set("session", "live")
@@ -216,13 +226,19 @@ class VotingActions(KioskEngineBase):
         )
 
     @locked
-    def reprint_receipts(self) -> CastReceipt:
+    def reprint_receipts(self, pin: str | None = None) -> CastReceipt:
         """Print again, marked "CETAK ULANG / REPRINT" (the printer's `job.reprint()` of
         the same job), whichever of the paper record and slip of the ballot just cast did
-        not print (printer fixed). Only before `confirm_cast()`; the ballot is never touched."""
-        last = self._last_receipt
-        if self.voter.state != sm.SessionState.CAST or last is None:
-            raise self._refuse("session", "reprint", "no cast is waiting for confirmation")
+        not print (printer fixed). Before `confirm_cast()`, or after it (officer `pin`
+        required then) until the next activation; the ballot is never touched."""
+        waiting = self.voter.state == sm.SessionState.CAST and self._last_receipt is not None
+        last = self._last_receipt if waiting else self._unprinted
+        if last is None:
+            raise self._refuse("session", "reprint", "no receipt is waiting to be printed")
+        if pin is not None or not waiting:
+            if pin is None:
+                raise self._refuse("session", "reprint", "the officer PIN is needed")
+            self._officer(pin)
         record, slip = last.voter_record_status, last.slip_status
         if record not in PRINTED:
             record = self.devices.print(
@@ -230,8 +246,27 @@ class VotingActions(KioskEngineBase):
             ).status
         if slip not in PRINTED:
             slip = self.devices.print(self._slip(last.tracking_code), reprint=True).status
-        self._last_receipt = replace(last, voter_record_status=record, slip_status=slip)
-        return self._last_receipt
+        again = replace(last, voter_record_status=record, slip_status=slip)
+        with self._db().transaction() as txn:
+            txn.log("receipt.reprinted", self._now(), {"record": record, "slip": slip})
+        if waiting:
+            self._last_receipt = again
+        self._unprinted = None if again.printed else again
+        return again
+
+    @locked
+    def finish_without_paper(self, pin: str) -> None:
+        """An officer confirms (PIN) that the voter leaves without a complete paper record
+        (the printer cannot be fixed now): logged, then confirmed like `confirm_cast`. The
+        paper stays reprintable until the next activation."""
+        last = self._last_receipt
+        if self._db().get("session") != "committed" or last is None or last.printed:
+            raise self._refuse("session", "finish_without_paper", "no unprinted cast is waiting")
+        slot = self._officer(pin)
+        with self._db().transaction() as txn:
+            txn.log("receipt.skipped_by_officer", self._now(), {
+                "officer": slot, "record": last.voter_record_status, "slip": last.slip_status})
+        self._confirm()
 
     @locked
     def confirm_cast(self) -> None:
@@ -257,6 +292,8 @@ class VotingActions(KioskEngineBase):
                 )
         crash_point("after_confirm")
         store.truncate_wal()
+        if last is not None and not last.printed:
+            self._unprinted = last
         self._last_receipt = None
         self.voter = sm.VoterSession()
 

@@ -19,6 +19,7 @@ from typing import Any
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
+from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.properties import (
     BooleanProperty,
@@ -27,6 +28,7 @@ from kivy.properties import (
     ObjectProperty,
     StringProperty,
 )
+from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.ui import pictures  # noqa: F401  (registers PaperPicture for the .kv rules)
@@ -94,6 +96,7 @@ class SuaraDesaApp(App):
     grid_cols = NumericProperty(3)
     portrait = BooleanProperty(False)
     officer_lang = StringProperty("id")
+    training = BooleanProperty(False)  # training (test) mode: the LATIHAN banner on every screen
 
     def __init__(self, services: Services, lang: str = "id", **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -109,7 +112,7 @@ class SuaraDesaApp(App):
 
     # ------------------------------------------------------------------ build
 
-    def build(self) -> ScreenManager:
+    def build(self) -> FloatLayout:
         tr.lang = self.officer_lang
         for name in KV_FILES:
             Builder.load_file(str(UI_DIR / name))
@@ -122,8 +125,19 @@ class SuaraDesaApp(App):
         self.sm = sm
         self._warning = TimeoutWarning(app=self)
         self._idle_event = Clock.schedule_interval(self._check_idle, 0.25)
+        self.training = self.bridge.training()
         self.go("boot")
-        return sm
+        root = FloatLayout()
+        root.add_widget(sm)
+        root.add_widget(Factory.TrainingBanner())
+        return root
+
+    def shut_down(self) -> None:
+        """The officer's "shut down": close the engine (database, devices), then the app."""
+        try:
+            self.bridge.shut_down()
+        finally:
+            self.stop()
 
     def _on_resize(self, _window: Any, width: int, height: int) -> None:
         self.touch = themes.min_target_px(width, height)

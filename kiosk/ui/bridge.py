@@ -24,7 +24,8 @@ from kiosk import timeouts
 from kiosk.ui.i18n import N_, tr
 
 #: Digits of each kind of PIN the PIN pad asks for (the rules are ballotcore's).
-PIN_LENGTH = {"officer": OFFICER_PIN_DIGITS, "trustee": TRUSTEE_PIN_DIGITS}
+PIN_LENGTH = {"officer": OFFICER_PIN_DIGITS, "trustee": TRUSTEE_PIN_DIGITS,
+              "reprint": OFFICER_PIN_DIGITS, "skip": OFFICER_PIN_DIGITS}
 
 READINESS_TEXT = {
     # engine check name -> (label, problem, what to do)
@@ -66,6 +67,14 @@ class StatusView:
     ballots: int
     activations: int
     voided: int
+    dpt: int = 0
+    mode: str = "official"  # or "test" (training)
+    printer: str = "ready"  # the printer's status code
+    receipts_pending: bool = False
+
+    @property
+    def turnout_percent(self) -> float:
+        return 100.0 * self.ballots / self.dpt if self.dpt else 0.0
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,25 @@ class ResultRow:
 class Receipt:
     tracking_code: str
     printed: bool
+    fault: str = ""  # the printer's fault code when a paper is missing ("paper-out", ...)
+
+
+#: What the officer reads for a printer fault code (hardware.status.PrinterFault values).
+PRINTER_FAULTS = {
+    "paper-out": N_("Paper out"),
+    "cover-open": N_("Printer cover open"),
+    "disconnected": N_("Printer disconnected"),
+    "not-responding": N_("Printer disconnected"),
+    "absent": N_("Printer disconnected"),
+    "cutter-error": N_("Printer cutter jammed"),
+    "error": N_("Printer error"),
+    "offline": N_("Printer offline"),
+}
+
+
+def _receipt(receipt: Any) -> Receipt:
+    bad = [s for s in (receipt.voter_record_status, receipt.slip_status) if s not in PAPER_OK]
+    return Receipt(receipt.tracking_code, bool(receipt.printed), str(bad[0]) if bad else "")
 
 
 class KioskBridge:
@@ -217,7 +245,42 @@ class KioskBridge:
 
     def status(self) -> StatusView:
         s = self._status()
-        return StatusView(s.polls, s.ballots, s.activations, s.voided)
+        return StatusView(s.polls, s.ballots, s.activations, s.voided, int(s.dpt), str(s.mode),
+                          str(s.printer), bool(getattr(s, "receipts_pending", False)))
+
+    def local_now(self) -> str:
+        """The kiosk clock in the election's time zone (WIB, WITA or WIT), DD-MM-YYYY HH:MM:SS ZONE."""
+        zone = self.engine.definition.zone
+        moment = self.engine.clock.wall().astimezone(zone)
+        return f"{moment:%d-%m-%Y %H:%M:%S} {zone.tzname(None)}"
+
+    def printer_state(self, code: str) -> str:
+        """The officer's words for the printer status (ready, paper low, or the fault)."""
+        if code == "ready":
+            return tr.gettext("Ready")
+        if code == "paper-near-end":
+            return tr.gettext("Paper running low")
+        return self.printer_problem(code)
+
+    def training(self) -> bool:
+        try:
+            return str(self._status().mode) == "test"
+        except kerr.KioskError:
+            return False
+
+    def set_training(self, on: bool) -> None:
+        """Switch training (test) mode on or off; switching back to official discards the
+        training ballots (the engine's rule: they never mix with official data)."""
+        self.engine.set_mode("test" if on else "official", self._pin(), clear=not on)
+
+    def reprint_pending(self) -> Receipt:
+        """From the officer menu: reprint the last cast's missing papers (held officer PIN)."""
+        return self.reprint_receipts(self._pin())
+
+    def shut_down(self) -> None:
+        """Close the engine cleanly (database, devices) before the app exits."""
+        self.logout()
+        self.engine.close()
 
     def identity(self) -> tuple[str, str, str]:
         """(village name, station, election date as DD-MM-YYYY) of the loaded package."""
@@ -301,7 +364,7 @@ class KioskBridge:
         """Cast the selected ballot; returns only after the engine committed it."""
         receipt = self.engine.cast()
         self._selected = None
-        return Receipt(receipt.tracking_code, bool(receipt.printed))
+        return _receipt(receipt)
 
     def confirm_shown(self) -> None:
         self.engine.confirm_cast()
@@ -332,9 +395,20 @@ class KioskBridge:
         self._selected = None
         self.engine.void_session()
 
-    def reprint_receipts(self) -> Receipt:
-        receipt = self.engine.reprint_receipts()
-        return Receipt(receipt.tracking_code, bool(receipt.printed))
+    def reprint_receipts(self, pin: str) -> Receipt:
+        """Reprint the missing papers of the last cast (officer PIN, engine-checked)."""
+        return _receipt(self.engine.reprint_receipts(pin))
+
+    def finish_without_paper(self, pin: str) -> None:
+        """An officer confirms the voter leaves without a paper record (logged by the engine)."""
+        self.engine.finish_without_paper(pin)
+
+    def receipts_pending(self) -> bool:
+        return bool(getattr(self._status(), "receipts_pending", False))
+
+    def printer_problem(self, fault: str) -> str:
+        """The officer's words for a printer fault code."""
+        return tr.gettext(PRINTER_FAULTS.get(fault, N_("Printer error")))
 
     # ------------------------------------------------------------------ trustees, results
 
@@ -403,6 +477,8 @@ class KioskBridge:
 
     def classify_error(self, exc: BaseException) -> str:
         if isinstance(exc, kerr.PrinterUnavailable):
+            if exc.status == "cover-open":
+                return "printer_cover"
             return "printer_paper" if "paper" in exc.status else "printer"
         if isinstance(exc, kerr.StorageError) or isinstance(exc, OSError):
             return "storage"

@@ -130,6 +130,8 @@ class PinScreen(KioskScreen):
         self.count = 0
         if self.purpose == "trustee":
             self.app.go("trustees")
+        elif self.purpose in ("reprint", "skip"):
+            self.app.go("recorded")
         elif self.app.bridge.logged_in():
             self.app.go("officer")
         else:
@@ -141,6 +143,10 @@ class PinScreen(KioskScreen):
         self.busy = 1
         if self.purpose == "trustee":
             self.app.screen("trustees").submit_pin(pin)
+            return
+        if self.purpose in ("reprint", "skip"):  # the recorded screen checks it (engine)
+            self.busy = 0
+            self.app.screen("recorded").officer_pin(self.purpose, pin)
             return
         bridge = self.app.bridge
         self.app.worker.submit(lambda: bridge.login(pin), self._login_done, self._login_failed)
@@ -203,6 +209,11 @@ class ErrorScreen(KioskScreen):
             N_("Printer out of paper"),
             N_("Printing stopped because the printer has no paper."),
             N_("Load paper and close the printer cover, then touch Try again. The receipt is reprinted."),
+        ),
+        "printer_cover": (
+            N_("Printer cover open"),
+            N_("The printer cover is open, so nothing can be printed."),
+            N_("Close the printer cover, then touch Try again."),
         ),
         "printer": (
             N_("Printer not working"),
