@@ -272,6 +272,7 @@ class KioskBridge:
         """Switch training (test) mode on or off; switching back to official discards the
         training ballots (the engine's rule: they never mix with official data)."""
         self.engine.set_mode("test" if on else "official", self._pin(), clear=not on)
+        self.engine.readiness()  # a switch returns the polls to setup: check again (-> ready)
 
     def reprint_pending(self) -> Receipt:
         """From the officer menu: reprint the last cast's missing papers (held officer PIN)."""
