@@ -70,3 +70,14 @@ def test_paper_record_and_slip_share_nothing(
         assert a.size == b.size and ImageChops.difference(a.convert("L"), b.convert("L")).getbbox() is None
     with Image.open(slip1.png_path) as a, Image.open(slip2.png_path) as b:
         assert ImageChops.difference(a.convert("L"), b.convert("L")).getbbox() is not None
+
+
+def test_zero_report_prints_the_election_local_time(
+    election3: ElectionFixture, data_dir: Path, tmp_path: Path
+) -> None:
+    """07:00 UTC on the kiosk clock prints as 14:00 WIB (the definition's zone), not UTC."""
+    with PrinterSimulator(tmp_path / "paper") as sim, SerialPrinter(sim.path) as driver:
+        open_engine(election3, data_dir, printer=HardwarePrinter(driver))
+        zero = sim.wait_for_receipts(1)[0]
+    assert "LAPORAN NOL" in zero.text
+    assert "14:00 WIB" in zero.text and "UTC" not in zero.text

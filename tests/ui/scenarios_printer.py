@@ -79,3 +79,16 @@ def scenario_printer_fault(h: Harness) -> Step:
     h.check("shut down", True)
     h.press("Shut down")
     yield from frames(2)
+
+
+def scenario_fills_screen(h: Harness) -> Step:
+    """The window `kiosk run` opens covers the whole X screen, and the boot screen with it."""
+    from kivy.core.window import Window
+
+    yield from on(h, "boot")
+    yield from frames(5)
+    want = tuple(int(v) for v in h.size.split("x"))
+    h.check("window fills the screen", tuple(Window.size) == want, (Window.size, want))
+    sm: Any = h.app.sm
+    h.check("layout fills the window", tuple(sm.size) == want, sm.size)
+    h.shot("fullscreen-boot")

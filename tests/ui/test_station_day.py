@@ -1,4 +1,4 @@
-"""Printer faults, training mode and shut-down in a real window (see scenarios_printer.py)."""
+"""A station day in a real window: printer faults, training, shut-down, fullscreen."""
 
 from __future__ import annotations
 
@@ -18,3 +18,12 @@ def test_paper_out_is_named_reprinted_behind_the_pin_and_nothing_is_lost(
     names = {c["name"] for c in result["checks"]}
     assert {"training banner", "activation refused", "fault named",
             "feedback while fault persists", "reprinted", "shut down"} <= names
+
+
+@pytest.mark.parametrize("screen", ["1024x600", "1280x800", "800x1280"])
+def test_fullscreen_fills_the_screen_with_no_window_manager(tmp_path: Path, screen: str) -> None:
+    """`kiosk run`'s default window on a bare Xvfb (no window manager) of each target size."""
+    result = run_scenario(tmp_path, "fills_screen", "--fullscreen", "--size", screen,
+                          screen=screen)
+    assert {"window fills the screen", "layout fills the window"} <= {
+        c["name"] for c in result["checks"]}
