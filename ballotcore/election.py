@@ -27,8 +27,11 @@ VERSION = 1
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _VILLAGE_KEYS = {
     "code", "name", "district", "single_candidate", "threshold", "candidates", "stations",
-    "trustees",
+    "trustees", "bulletin_board",
 }
+#: The election's local time zones (Indonesia has three) and their offsets from UTC.
+TIME_ZONES = {"WIB": 7, "WITA": 8, "WIT": 9}
+DEFAULT_TIME_ZONE = "WIB"
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -61,6 +64,8 @@ class Village:
     trustees: tuple[Trustee, ...]
     threshold: int
     single_candidate: bool = False
+    # where voters check their tracking code (a place or address); printed on the slip
+    bulletin_board: str | None = None
 
     @property
     def dpt(self) -> int:
@@ -81,6 +86,13 @@ class ElectionDefinition:
     regency: str
     languages: tuple[str, ...]
     villages: tuple[Village, ...]
+    time_zone: str | None = None  # "WIB", "WITA" or "WIT"; None (omitted) means WIB
+
+    @property
+    def zone(self) -> dt.timezone:
+        """The election's local time zone: every time shown or printed is in it."""
+        name = self.time_zone or DEFAULT_TIME_ZONE
+        return dt.timezone(dt.timedelta(hours=TIME_ZONES[name]), name)
 
     def village(self, code: str) -> Village:
         for v in self.villages:
@@ -89,14 +101,14 @@ class ElectionDefinition:
         raise KeyError(code)
 
     def to_body(self) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             "election_id": self.election_id,
             "name": self.name,
             "date": self.date,
             "regency": self.regency,
             "languages": list(self.languages),
             "villages": [
-                {
+                _optional({
                     "code": v.code,
                     "name": v.name,
                     "district": v.district,
@@ -107,10 +119,11 @@ class ElectionDefinition:
                     ],
                     "stations": [{"code": s.code, "dpt": s.dpt} for s in v.stations],
                     "trustees": [{"index": t.index, "name": t.name} for t in v.trustees],
-                }
+                }, "bulletin_board", v.bulletin_board)
                 for v in self.villages
             ],
         }
+        return _optional(body, "time_zone", self.time_zone)
 
     def to_bytes(self) -> bytes:
         return encode_record(KIND, VERSION, self.to_body())
@@ -128,6 +141,14 @@ class ElectionDefinition:
         if definition.to_bytes() != data:
             raise RecordError("election definition is not in canonical form")
         return definition
+
+
+def _optional(body: dict[str, Any], key: str, value: str | None) -> dict[str, Any]:
+    """Add an optional field only when set: definitions made before the field existed
+    keep their bytes and their hash (docs/PROTOCOL.md 4.3)."""
+    if value is not None:
+        body[key] = value
+    return body
 
 
 # ------------------------------------------------------------------ parsing
@@ -248,13 +269,18 @@ def _parse_village(obj: Any, where: str) -> Village:
         tuple(trustees),
         threshold,
         single,
+        _text(obj, "bulletin_board", where, 200) if "bulletin_board" in obj else None,
     )
 
 
 def parse_definition(body: Any) -> ElectionDefinition:
     """Validate a definition body and return typed objects (see module docstring)."""
     where = "election"
-    _known(body, {"election_id", "name", "date", "regency", "languages", "villages"}, where)
+    _known(body, {"election_id", "name", "date", "regency", "languages", "villages",
+                  "time_zone"}, where)
+    zone = _get(body, "time_zone", str, where) if "time_zone" in body else None
+    if zone is not None and zone not in TIME_ZONES:
+        raise DefinitionError("election.time_zone", f"{zone!r} is not one of WIB, WITA, WIT")
     election_id = _ident(body, "election_id", where)
     date = _get(body, "date", str, where)
     try:
@@ -285,4 +311,5 @@ def parse_definition(body: Any) -> ElectionDefinition:
         _text(body, "regency", where),
         tuple(languages),
         tuple(villages),
+        zone,
     )

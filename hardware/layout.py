@@ -25,6 +25,7 @@ from hardware.receipts import (
 )
 
 _LABEL = 8  # label column of "Label   : value" lines
+_TRAINING_BANNER = "LATIHAN / TRAINING"
 
 
 def _when(moment: datetime) -> str:
@@ -41,6 +42,13 @@ def _title(indonesian: str, english: str, width: PaperWidth) -> list[Block]:
         Line(part, align=Align.CENTER, small=True) for part in tx.wrap(english, width.small_chars)
     ]
     return lines
+
+
+def _training(training: bool, width: PaperWidth) -> list[Block]:
+    """The training-mode banner at the top of a receipt (nothing printed in official mode)."""
+    if not training:
+        return []
+    return [Line(_TRAINING_BANNER, align=Align.CENTER, bold=True), _rule(width, "*")]
 
 
 def _heading(indonesian: str, english: str, width: PaperWidth) -> list[Block]:
@@ -131,8 +139,10 @@ def layout_zero_report(report: ZeroReport, width: PaperWidth) -> Document:
 
 
 def layout_voter_record(record: VoterRecord, width: PaperWidth) -> Document:
-    """The voter's paper record of their choice, for the audit box."""
-    blocks: list[Block] = _title("CATATAN PILIHAN", "Voter's paper record", width)
+    """The voter's paper record of their choice, for the audit box: the place and the
+    choice only, nothing that links it to the slip or the encrypted ballot."""
+    blocks: list[Block] = _training(record.training, width)
+    blocks += _title("CATATAN PILIHAN", "Voter's paper record", width)
     blocks += [_rule(width, "=")]
     blocks += _kv("Desa", record.village, width)
     blocks += _kv("TPS", record.station, width)
@@ -145,10 +155,7 @@ def layout_voter_record(record: VoterRecord, width: PaperWidth) -> Document:
         Line(part, align=Align.CENTER, bold=True, size=Size.TALL)
         for part in tx.wrap(record.candidate_name.upper(), width.chars)
     ]
-    blocks += [_rule(width)]
-    blocks += _kv("Kode", record.tracking_code, width)
-    blocks += _gloss("Tracking code", width)
-    blocks += [Feed(1)]
+    blocks += [_rule(width), Feed(1)]
     blocks += _plain("Masukkan ke kotak audit.", width, Align.CENTER)
     blocks += [
         Line(part, align=Align.CENTER, small=True)
@@ -159,7 +166,8 @@ def layout_voter_record(record: VoterRecord, width: PaperWidth) -> Document:
 
 def layout_take_home_slip(slip: TakeHomeSlip, width: PaperWidth) -> Document:
     """The slip the voter keeps: the tracking code and where to check it, never the choice."""
-    blocks: list[Block] = _title("KODE PELACAKAN", "Ballot tracking code", width)
+    blocks: list[Block] = _training(slip.training, width)
+    blocks += _title("KODE PELACAKAN", "Ballot tracking code", width)
     blocks += [_rule(width, "="), Feed(1)]
     blocks += [
         Line(part, align=Align.CENTER, bold=True, size=Size.TALL)

@@ -5,8 +5,12 @@ The kiosk engine owns the facts (counts, tracking codes, the signed results reco
 its content can be printed honestly and raises `ReceiptContentError` otherwise; it
 does not check election rules, which are the engine's business.
 
-The voter record deliberately carries no time and no sequence number: the paper
-records in the audit box must not be orderable back to the queue of voters.
+The voter record (the paper record for the audit box) deliberately carries nothing but
+the place and the choice: no tracking code, no ballot id, no time and no sequence number.
+Whoever holds a take-home slip and can see the audit box must not be able to pair them
+(a vote buyer collecting slips would otherwise learn each choice), and the records must
+not be orderable back to the queue of voters. `TakeHomeSlip` carries the tracking code
+and where to look it up, never the choice.
 """
 
 from __future__ import annotations
@@ -93,7 +97,7 @@ class VoterRecord:
     station: str
     candidate_number: int
     candidate_name: str
-    tracking_code: str
+    training: bool = False  # printed "LATIHAN / TRAINING" (training mode never counts)
 
     def __post_init__(self) -> None:
         _require_text(self.village, "village")
@@ -101,7 +105,6 @@ class VoterRecord:
         if not isinstance(self.candidate_number, int) or self.candidate_number < 1:
             raise ReceiptContentError("candidate number must be a positive integer")
         _require_text(self.candidate_name, "candidate name")
-        _require_text(self.tracking_code, "tracking code")
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,8 @@ class TakeHomeSlip:
     """What the voter takes home: the tracking code and where to look it up, no choice."""
 
     tracking_code: str
-    lookup: str
+    lookup: str  # the village's bulletin board (election definition), or the default text
+    training: bool = False
 
     def __post_init__(self) -> None:
         _require_text(self.tracking_code, "tracking code")

@@ -60,7 +60,6 @@ def voter_record() -> VoterRecord:
         station="TPS 03",
         candidate_number=2,
         candidate_name="Siti Aminah",
-        tracking_code="K7QP-3MXA-92TD",
     )
 
 

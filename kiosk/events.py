@@ -71,6 +71,12 @@ EVENTS: dict[str, str] = {
     "on screen. It is counted; it is not lost and not duplicated.",
     "receipt.printed": "Voter receipts printed (detail: documents, printer status).",
     "receipt.failed": "A voter receipt could not be printed; the ballot stays recorded.",
+    "receipt.reprinted": "Missing voter receipts printed again, marked as a reprint (detail: "
+    "printer status of the record and the slip).",
+    "receipt.skipped_by_officer": "An officer confirmed (PIN) that the voter left without a "
+    "complete paper record (detail: officer slot, printer status); the ballot stays recorded.",
+    "session.activation_refused": "A ballot activation was refused because the printer "
+    "cannot print (detail: printer status); nothing was counted.",
     # close, trustees, results
     "trustee.accepted": "A trustee's partial decryption was verified and stored (detail: index).",
     "trustee.refused": "A trustee card or PIN was refused (detail: index if known, reason).",

@@ -43,6 +43,7 @@ class Status:
     pin_locked: bool
     installed: bool = True  # False: the installation code must be entered first
     pin_tries_before_wait: int = 5  # wrong PINs still possible before a wait is imposed
+    receipts_pending: bool = False  # the last cast's paper is missing: reprint (officer PIN)
 
 
 @dataclass(frozen=True)

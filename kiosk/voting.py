@@ -33,11 +33,12 @@ from kiosk import session as sm
 from kiosk import timeouts
 from kiosk.base import KioskEngineBase, locked
 from kiosk.crash import crash_point
-from kiosk.errors import SelectionError, SessionTimedOut, TransitionRefused
+from kiosk.errors import PrinterUnavailable, SelectionError, SessionTimedOut, TransitionRefused
 from kiosk.views import CandidateView, CastReceipt, ChallengeView, CommitView
 
 PRINTED = ("ready", "paper-near-end")
-LOOKUP_TEXT = "Cek kode di papan pengumuman / Check the code on the bulletin board"
+#: Printed on the slip when the election definition names no bulletin board for the village.
+LOOKUP_TEXT = "Papan pengumuman desa / the village bulletin board"
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ class VotingActions(KioskEngineBase):
     """Voter-session actions (polls must be open)."""
 
     _last_receipt: CastReceipt | None = None
+    # the last cast's receipt while a paper of it is missing: reprintable (officer PIN)
+    # after the voter's screen closed, until the next activation
+    _unprinted: CastReceipt | None = None
 
     def _session_step(self, action: sm.SessionAction, why: str = "") -> sm.SessionState:
         nxt = sm.transition(self.voter.state, action)
@@ -132,6 +136,13 @@ class VotingActions(KioskEngineBase):
             # (docs/PROTOCOL.md 4.9), so the kiosk never records one more.
             raise self._refuse("polls", "activate", "as many ballots as the DPT were cast")
         slot = self._officer(pin)
+        printer = self.devices.printer_status()
+        if printer not in PRINTED:
+            # a ballot whose paper record cannot print must not start (docs/KIOSK.md)
+            with self._db().transaction() as txn:
+                txn.log("session.activation_refused", self._now(), {"printer": printer})
+            raise PrinterUnavailable("voter receipts", printer)
+        self._unprinted = None
         with self._db().transaction() as txn:
             txn.add("activations")
             txn.set("session", "live")
@@ -203,7 +214,7 @@ class VotingActions(KioskEngineBase):
             self._free.append(slot_id)
             raise
         code = tracking_code(ballot.digest())
-        status = self.devices.print(receipts.TakeHomeSlip(code, LOOKUP_TEXT)).status if slip else None
+        status = self.devices.print(self._slip(code)).status if slip else None
         return Committed(slot_id, ballot, nonces, data, signature, choice, code, status)
 
     @locked
@@ -272,42 +283,75 @@ class VotingActions(KioskEngineBase):
         self._last_receipt = self._print_receipts(pending.code, pending.choice, pending.slip_status)
         return self._last_receipt
 
-    def _voter_record(self, code: str, choice: int) -> receipts.VoterRecord:
+    def _training(self) -> bool:
+        return bool(self._db().get("mode", pm.Mode.OFFICIAL.value) == pm.Mode.TEST.value)
+
+    def _voter_record(self, choice: int) -> receipts.VoterRecord:
+        """The audit-box paper: place and choice only. No tracking code, ballot id, time
+        or sequence number, so it cannot be paired with the slip or the ballot."""
         chosen = self._candidate(choice)
         return receipts.VoterRecord(self.village.name, self.station.code, chosen.number,
-                                    chosen.name, code)
+                                    chosen.name, self._training())
+
+    def _slip(self, code: str) -> receipts.TakeHomeSlip:
+        """The take-home slip: the tracking code and where this village publishes codes."""
+        return receipts.TakeHomeSlip(code, self.village.bulletin_board or LOOKUP_TEXT,
+                                     self._training())
 
     def _print_receipts(self, code: str, choice: int, slip_status: str | None = None
                         ) -> CastReceipt:
         """The paper record, and the slip unless the commitment already printed it."""
         chosen = self._candidate(choice)
-        paper = self.devices.print(self._voter_record(code, choice))
+        paper = self.devices.print(self._voter_record(choice))
         if slip_status is None:
-            slip_status = self.devices.print(receipts.TakeHomeSlip(code, LOOKUP_TEXT)).status
+            slip_status = self.devices.print(self._slip(code)).status
         return CastReceipt(
             code, chosen.number, chosen.name, self.village.name, self.station.code,
             paper.status, slip_status,
         )
 
     @locked
-    def reprint_receipts(self) -> CastReceipt:
+    def reprint_receipts(self, pin: str | None = None) -> CastReceipt:
         """Print again, marked "CETAK ULANG / REPRINT" (the printer's `job.reprint()` of
         the same job), whichever of the paper record and slip of the ballot just cast did
-        not print (printer fixed). Only before `confirm_cast()`; the ballot is never touched."""
-        last = self._last_receipt
-        if self.voter.state != sm.SessionState.CAST or last is None:
-            raise self._refuse("session", "reprint", "no cast is waiting for confirmation")
+        not print (printer fixed). Before `confirm_cast()`, or after it (officer `pin`
+        required then) until the next activation; the ballot is never touched."""
+        waiting = self.voter.state == sm.SessionState.CAST and self._last_receipt is not None
+        last = self._last_receipt if waiting else self._unprinted
+        if last is None:
+            raise self._refuse("session", "reprint", "no receipt is waiting to be printed")
+        if pin is not None or not waiting:
+            if pin is None:
+                raise self._refuse("session", "reprint", "the officer PIN is needed")
+            self._officer(pin)
         record, slip = last.voter_record_status, last.slip_status
         if record not in PRINTED:
             record = self.devices.print(
-                self._voter_record(last.tracking_code, last.candidate_number), reprint=True
+                self._voter_record(last.candidate_number), reprint=True
             ).status
         if slip not in PRINTED:
-            slip = self.devices.print(
-                receipts.TakeHomeSlip(last.tracking_code, LOOKUP_TEXT), reprint=True
-            ).status
-        self._last_receipt = replace(last, voter_record_status=record, slip_status=slip)
-        return self._last_receipt
+            slip = self.devices.print(self._slip(last.tracking_code), reprint=True).status
+        again = replace(last, voter_record_status=record, slip_status=slip)
+        with self._db().transaction() as txn:
+            txn.log("receipt.reprinted", self._now(), {"record": record, "slip": slip})
+        if waiting:
+            self._last_receipt = again
+        self._unprinted = None if again.printed else again
+        return again
+
+    @locked
+    def finish_without_paper(self, pin: str) -> None:
+        """An officer confirms (PIN) that the voter leaves without a complete paper record
+        (the printer cannot be fixed now): logged, then confirmed like `confirm_cast`. The
+        paper stays reprintable until the next activation."""
+        last = self._last_receipt
+        if self._db().get("session") != "committed" or last is None or last.printed:
+            raise self._refuse("session", "finish_without_paper", "no unprinted cast is waiting")
+        slot = self._officer(pin)
+        with self._db().transaction() as txn:
+            txn.log("receipt.skipped_by_officer", self._now(), {
+                "officer": slot, "record": last.voter_record_status, "slip": last.slip_status})
+        self._confirm()
 
     @locked
     def confirm_cast(self) -> None:
@@ -333,6 +377,8 @@ class VotingActions(KioskEngineBase):
                 )
         crash_point("after_confirm")
         store.truncate_wal()
+        if last is not None and not last.printed:
+            self._unprinted = last
         self._last_receipt = None
         self.voter = sm.VoterSession()
 

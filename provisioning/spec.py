@@ -1,8 +1,10 @@
 """The editable election spec: four CSV files and one TOML settings file.
 
     settings.toml    election_id, name, date, regency, languages, threshold (default k),
-                     optional kiosk_valid_days_before / kiosk_valid_days_after
-    villages.csv     code,name,district[,threshold][,single_candidate]
+                     optional kiosk_valid_days_before / kiosk_valid_days_after,
+                     optional time_zone (WIB, WITA or WIT; WIB when omitted)
+    villages.csv     code,name,district[,threshold][,single_candidate][,bulletin_board]
+                     (bulletin_board: where voters check tracking codes, printed on slips)
     candidates.csv   village,number,name[,photo]        (photo: file in photos/)
     stations.csv     village,station,dpt
     trustees.csv     village,index,name
@@ -31,7 +33,7 @@ from provisioning.errors import SpecError
 SETTINGS = "settings.toml"
 FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # file -> (required columns, optional columns)
-    "villages.csv": (("code", "name", "district"), ("threshold", "single_candidate")),
+    "villages.csv": (("code", "name", "district"), ("threshold", "single_candidate", "bulletin_board")),
     "candidates.csv": (("village", "number", "name"), ("photo",)),
     "stations.csv": (("village", "station", "dpt"), ()),
     "trustees.csv": (("village", "index", "name"), ()),
@@ -121,7 +123,7 @@ def _settings(spec_dir: Path) -> dict[str, Any]:
         raise _err(SETTINGS, None, None, f"is not valid TOML ({exc})") from exc
     known = {
         "election_id", "name", "date", "regency", "languages", "threshold",
-        "kiosk_valid_days_before", "kiosk_valid_days_after",
+        "kiosk_valid_days_before", "kiosk_valid_days_after", "time_zone",
     }  # fmt: skip
     for key in data:
         if key not in known:
@@ -184,6 +186,7 @@ def load_spec(spec_dir: Path) -> Spec:
             "candidates": [],
             "stations": [],
             "trustees": [],
+            "bulletin_board": (row.get("bulletin_board") or "").strip() or None,
         }
     if not villages:
         raise _err("villages.csv", None, None, "lists no village")
@@ -245,9 +248,11 @@ def load_spec(spec_dir: Path) -> Spec:
                 ],
                 "stations": v["stations"],
                 "trustees": sorted(v["trustees"], key=lambda t: t["index"]),
+                **({"bulletin_board": v["bulletin_board"]} if v["bulletin_board"] else {}),
             }
             for v in villages.values()
         ],
+        **({"time_zone": settings["time_zone"]} if "time_zone" in settings else {}),
     }
     try:
         definition = parse_definition(body)

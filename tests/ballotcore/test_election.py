@@ -132,3 +132,25 @@ def test_valid_definition_round_trip(definition: ElectionDefinition) -> None:
     bad = data.replace(b'"threshold":2', b'"threshold":9')
     with pytest.raises(RecordError, match="threshold"):
         ElectionDefinition.from_bytes(bad)
+
+
+def test_time_zone_and_bulletin_board_are_optional_and_canonical() -> None:
+    """Absent: left out of the bytes (old definitions keep their hash); present: kept,
+    and the zone gives the local offset. A null or an unknown zone is refused."""
+    body = definition_body()
+    plain = parse_definition(body)
+    assert "time_zone" not in plain.to_body() and plain.zone.utcoffset(None).seconds == 7 * 3600
+    assert "bulletin_board" not in plain.to_body()["villages"][0]
+    body2 = copy.deepcopy(body)
+    body2["time_zone"] = "WITA"
+    body2["villages"][0]["bulletin_board"] = "Balai Desa Sukamaju"
+    marked = parse_definition(body2)
+    assert marked.zone.tzname(None) == "WITA" and marked.zone.utcoffset(None).seconds == 8 * 3600
+    assert marked.villages[0].bulletin_board == "Balai Desa Sukamaju"
+    assert ElectionDefinition.from_bytes(marked.to_bytes()) == marked
+    assert marked.digest() != plain.digest()
+    for key, value in (("time_zone", None), ("time_zone", "UTC")):
+        bad = copy.deepcopy(body)
+        bad[key] = value
+        with pytest.raises(DefinitionError, match="time_zone"):
+            parse_definition(bad)

@@ -528,3 +528,10 @@ def scenario_bench(h: Harness) -> Step:
     h.result["touch_ms"] = touch_ms
     h.result["cast_ms"] = cast_ms
     h.check("all cast", h.engine.status().ballots == len(cast_ms), h.engine.status().ballots)
+
+
+from tests.ui.scenarios_codes import scenario_install, scenario_lockout  # noqa: E402
+from tests.ui.scenarios_printer import scenario_fills_screen, scenario_printer_fault  # noqa: E402
+
+__all__ = ["scenario_fills_screen", "scenario_install", "scenario_lockout",
+           "scenario_printer_fault"]

@@ -225,14 +225,18 @@ class CheckedScreen(KioskScreen):
 class RecordedScreen(KioskScreen):
     """'Suara Anda sudah tercatat' with the tracking code and the receipt status.
 
-    Shown only with a receipt from the engine's `cast()`. When the receipts did not print,
-    the screen stays until the officer reprints them (or touches Finished); otherwise it
-    confirms to the engine and returns to the locked screen after a few seconds.
+    Shown only with a receipt from the engine's `cast()`. When a paper did not print, the
+    screen names the printer's fault for the officer and stays: the officer reprints (PIN;
+    the fault is named again while it persists) or confirms with the PIN that the voter
+    leaves without the paper (the engine logs it). Otherwise it confirms to the engine and
+    returns to the locked screen after a few seconds.
     """
 
     screen_name = "recorded"
     tracking = StringProperty("")
     receipt_ok = NumericProperty(1)
+    problem = StringProperty("")  # the printer fault in words, when a paper is missing
+    feedback = StringProperty("")
     busy = NumericProperty(0)
 
     def __init__(self, app: Any, **kwargs: Any) -> None:
@@ -240,10 +244,17 @@ class RecordedScreen(KioskScreen):
         self._event: Any = None
 
     def prepare(self, **params: Any) -> None:
-        receipt = params["receipt"]
+        receipt = params.get("receipt")
+        if receipt is None:  # back from the officer's PIN pad: keep the state
+            return
         self.tracking = receipt.tracking_code
-        self.receipt_ok = 1 if receipt.printed else 0
+        self._show(receipt)
+        self.feedback = ""
         self.busy = 0
+
+    def _show(self, receipt: Any) -> None:
+        self.receipt_ok = 1 if receipt.printed else 0
+        self.problem = "" if receipt.printed else self.app.bridge.printer_problem(receipt.fault)
 
     def on_enter(self, *_args: Any) -> None:
         if self.receipt_ok:
@@ -256,17 +267,43 @@ class RecordedScreen(KioskScreen):
                                           self.app.services.timeouts.recorded_return)
 
     def reprint(self) -> None:
-        self.busy = 1
+        """The officer's PIN first (the PIN pad hands it back to `officer_pin`)."""
+        self.app.go("pin", purpose="reprint")
 
-        def done(receipt: Any) -> None:
+    def finish_without_paper(self) -> None:
+        self.app.go("pin", purpose="skip")
+
+    def officer_pin(self, purpose: str, pin: str) -> None:
+        """The PIN pad's answer for "reprint" or "skip" (finish without paper)."""
+        self.app.go("recorded")
+        self.busy = 1
+        bridge = self.app.bridge
+
+        def reprinted(receipt: Any) -> None:
             self.busy = 0
-            self.receipt_ok = 1 if receipt.printed else 0
+            self._show(receipt)
             if receipt.printed:
+                self.feedback = ""
                 self._schedule_return()
+            else:
+                self.feedback = tr.gettext("Still not printed: {problem}.").format(problem=self.problem)
+
+        def skipped(_r: Any) -> None:
+            self.busy = 0
+            self.app.reset_voter_preferences()
+            self.app.go("waiting")
 
         def failed(exc: BaseException) -> None:
             self.busy = 0
-        self.app.worker.submit(self.app.bridge.reprint_receipts, done, failed)
+            refusal = bridge.login_refusal(exc)
+            if refusal is None:
+                self.app.show_error(exc, back="recorded")
+            else:
+                self.feedback = refusal
+        if purpose == "reprint":
+            self.app.worker.submit(lambda: bridge.reprint_receipts(pin), reprinted, failed)
+        else:
+            self.app.worker.submit(lambda: bridge.finish_without_paper(pin), skipped, failed)
 
     def finish(self) -> None:
         """Tell the engine the voter saw this screen, then lock for the next voter."""
@@ -274,6 +311,9 @@ class RecordedScreen(KioskScreen):
             self._event.cancel()
             self._event = None
         if self.app.current != "recorded" or self.busy:
+            return
+        if not self.receipt_ok:  # no paper record: only an officer may end this
+            self.finish_without_paper()
             return
         self.busy = 1
 
