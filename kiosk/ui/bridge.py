@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ballotcore.codes import ALPHABET, DATA_SYMBOLS, QR_PREFIX, format_code
 from ballotcore.package import OFFICER_PIN_DIGITS
 from ballotcore.trustee_card import TRUSTEE_PIN_DIGITS
 from kiosk import errors as kerr
@@ -24,6 +25,11 @@ from kiosk import timeouts
 from kiosk.ui.i18n import N_, tr
 
 #: Digits of each kind of PIN the PIN pad asks for (the rules are ballotcore's).
+#: What the installation / unlock code screen needs of the code format (the screens reach
+#: ballotcore only through this module).
+CODE_ALPHABET, CODE_SYMBOLS, CODE_QR_PREFIX, format_install_code = (
+    ALPHABET, DATA_SYMBOLS, QR_PREFIX, format_code)
+
 PIN_LENGTH = {"officer": OFFICER_PIN_DIGITS, "trustee": TRUSTEE_PIN_DIGITS,
               "reprint": OFFICER_PIN_DIGITS, "skip": OFFICER_PIN_DIGITS}
 

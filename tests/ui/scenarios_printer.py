@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.ui.driver import Harness, Step, frames, wait_until
-from tests.ui.scenarios import cards, officer_login, on
+from tests.ui.scenarios import cards, officer_login, on, seal
 
 
 def _events(h: Harness) -> list[str]:
@@ -51,6 +51,7 @@ def scenario_printer_fault(h: Harness) -> Step:
     yield from frames(2)
     h.press("Next")
     yield from on(h, "review")
+    yield from seal(h)  # the slip prints when the ballot is sealed; the fault hits the cast
     h.mem_printer.fail_next(PrinterFault.PAPER_OUT)
     h.press("Yes, cast my vote")
     yield from on(h, "recorded", 30)

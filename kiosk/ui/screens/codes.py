@@ -16,7 +16,10 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.properties import NumericProperty, StringProperty
 
-from ballotcore.codes import ALPHABET, DATA_SYMBOLS, QR_PREFIX, format_code
+from kiosk.ui.bridge import CODE_ALPHABET as ALPHABET
+from kiosk.ui.bridge import CODE_QR_PREFIX as QR_PREFIX
+from kiosk.ui.bridge import CODE_SYMBOLS as DATA_SYMBOLS
+from kiosk.ui.bridge import format_install_code as format_code
 from kiosk.ui.i18n import tr
 from kiosk.ui.screens.base import KioskScreen
 
