@@ -94,7 +94,32 @@ class BallotScreen(KioskScreen):
         self.app.speak(" ".join(parts))
 
 
-class ReviewScreen(KioskScreen):
+class _VoteStep:
+    """One engine step of the vote (seal, cast, check) on the worker thread: a second tap
+    while it runs does nothing; a failure clears the choice and shows the error (or the
+    session-lost screen on a timeout)."""
+
+    app: Any
+    busy: int
+
+    def _vote_step(self, call: Any, done: Any) -> None:
+        if self.busy:
+            return
+        self.busy = 1
+        self.app.services.speaker.stop()
+        if not self.app.worker.submit(call, done, self._failed):
+            self.busy = 0
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = 0
+        if self.app.bridge.is_timeout(exc):
+            self.app.session_lost()
+            return
+        self.app.screen("ballot").clear_selection()
+        self.app.show_error(exc, back="waiting")
+
+
+class ReviewScreen(_VoteStep, KioskScreen):
     """'Anda memilih: 2 - Siti Aminah. Benar?' with 'Ya, itu pilihan saya' / 'Kembali'."""
 
     screen_name = "review"
@@ -118,23 +143,10 @@ class ReviewScreen(KioskScreen):
 
     def seal(self) -> None:
         """Seal (encrypt and commit) on the worker thread, then ask: cast or check."""
-        if self.busy:
-            return
-        self.busy = 1
-        self.app.services.speaker.stop()
-        if not self.app.worker.submit(self.app.bridge.commit, self._sealed, self._failed):
-            self.busy = 0
+        self._vote_step(self.app.bridge.commit, self._sealed)
 
     def _sealed(self, sealed: Any) -> None:
         self.app.go("sealed", sealed=sealed, number=self.number, cand_name=self.cand_name)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.busy = 0
-        if self.app.bridge.is_timeout(exc):
-            self.app.session_lost()
-            return
-        self.app.screen("ballot").clear_selection()
-        self.app.show_error(exc, back="waiting")
 
     def listen(self) -> None:
         self.app.speak(tr.gettext("You chose: {number} - {name}. Correct?").format(
@@ -142,7 +154,7 @@ class ReviewScreen(KioskScreen):
             "Press Yes to seal your ballot, or Back to change it."))
 
 
-class SealedScreen(KioskScreen):
+class SealedScreen(_VoteStep, KioskScreen):
     """The sealed ballot's tracking code (printed), then 'Ya, kirim suara' (cast) or
     'Uji surat suara ini' (check: the ballot is opened, shown and not counted)."""
 
@@ -160,21 +172,11 @@ class SealedScreen(KioskScreen):
 
     def cast(self) -> None:
         """Cast on the worker thread; only the returned receipt leads to 'recorded'."""
-        if self.busy:
-            return
-        self.busy = 1
-        self.app.services.speaker.stop()
-        if not self.app.worker.submit(self.app.bridge.cast, self._recorded, self._failed):
-            self.busy = 0
+        self._vote_step(self.app.bridge.cast, self._recorded)
 
     def check(self) -> None:
         """Check (challenge) on the worker thread; the opened ballot is never counted."""
-        if self.busy:
-            return
-        self.busy = 1
-        self.app.services.speaker.stop()
-        if not self.app.worker.submit(self.app.bridge.challenge, self._checked, self._failed):
-            self.busy = 0
+        self._vote_step(self.app.bridge.challenge, self._checked)
 
     def _recorded(self, receipt: Any) -> None:
         self.app.screen("ballot").clear_selection()
@@ -182,14 +184,6 @@ class SealedScreen(KioskScreen):
 
     def _checked(self, checked: Any) -> None:
         self.app.go("checked", checked=checked)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.busy = 0
-        if self.app.bridge.is_timeout(exc):
-            self.app.session_lost()
-            return
-        self.app.screen("ballot").clear_selection()
-        self.app.show_error(exc, back="waiting")
 
     def listen(self) -> None:
         explain = tr.gettext("Cast it, or check it: a checked ballot is opened, shown to you and not counted, and you vote again.")
