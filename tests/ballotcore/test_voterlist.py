@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -18,6 +21,7 @@ from ballotcore.voterlist import (
     seal_voter_list,
 )
 
+_BAD_SEX: Any = "X"  # not L or P: what a bad CSV row gives
 IDS = ("pilkades-2026", "1607012001", "001")
 
 
@@ -101,11 +105,13 @@ def test_invitation_checks_station_and_mac() -> None:
         (lambda vs: vs[:1] + (Voter(1, "1607015000000009", "B", "L", 1990, 1, 1),), "ganda"),
         (lambda vs: vs[:1] + (Voter(2, vs[0].nik, "B", "L", 1990, 1, 1),), "NIK sama"),
         (lambda vs: (Voter(1, "12345", "A", "L", 1990, 1, 1),), "16 angka"),
-        (lambda vs: (Voter(1, "1607015000000001", "A", "X", 1990, 1, 1),), "L atau P"),
+        (lambda vs: (Voter(1, "1607015000000001", "A", _BAD_SEX, 1990, 1, 1),), "L atau P"),
         (lambda vs: (Voter(1, "1607015000000001", " ", "L", 1990, 1, 1),), "nama"),
         (lambda vs: (), "kosong"),
     ],
 )
-def test_malformed_lists_are_refused_with_the_entry(change, message) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_lists_are_refused_with_the_entry(
+    change: Callable[[tuple[Voter, ...]], tuple[Voter, ...]], message: str
+) -> None:
     with pytest.raises(VoterListError, match=message):
         VoterList(*IDS, change(_voters(2)), bytes(32))
