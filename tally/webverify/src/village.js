@@ -11,7 +11,9 @@ function extendsBundle(n, o) {
   const same = (x, y) => JSON.stringify(x) === JSON.stringify(y);
   if (a.village !== b.village || a.station !== b.station || a.kiosk_id !== b.kiosk_id ||
       a.mode !== b.mode) return false;
-  if (!same(a.ballots, b.ballots) || !same(a.aggregate, b.aggregate) ||
+  // `spoiled` (4.10) byte-identical too; both absent counts as identical.
+  if (!same(a.ballots, b.ballots) || !same(a.spoiled, b.spoiled) ||
+      !same(a.aggregate, b.aggregate) ||
       !same(a.counts, b.counts) || n.boxRoot !== o.boxRoot) return false;
   if (n.eventDigests.length <= o.eventDigests.length ||
       o.eventDigests.some((d, i) => d !== n.eventDigests[i])) return false;
