@@ -61,10 +61,10 @@ def send(export_dir: Path, url: str, outbox_dir: Path | None, max_attempts: int,
     Exits 0 when every bundle is confirmed (sent), 1 when one was refused or some are
     still waiting (terkirim / belum terkirim is printed for each).
     """
-    from kiosk.outbox import Outbox, OutboxError
+    from kiosk.outbox import FOLDER, Outbox, OutboxError
 
     try:
-        box = Outbox(outbox_dir or export_dir / ".suaradesa-outbox")
+        box = Outbox(outbox_dir or export_dir / FOLDER)
         _, skipped = box.add_export(export_dir)
         for reason in skipped:
             click.echo(f"dilewati / skipped: {reason}", err=True)

@@ -40,6 +40,8 @@ from ballotcore.signing import SignedRecord
 
 MAX_BUNDLE = 64 * 1024 * 1024
 STATE_FILE = "outbox.json"
+#: The outbox of an export folder unless told otherwise (`kiosk send`, the officer screen).
+FOLDER = ".suaradesa-outbox"
 #: Server outcomes that confirm the bundle verified and is held by the district.
 CONFIRMED = ("accepted", "superseding", "duplicate", "conflict")
 #: Seconds: first retry delay, longest delay, one request's timeout.

@@ -103,9 +103,11 @@ def _page(election: str) -> str:
         f"<p>{escape(election)}</p>"
         "<p>Halaman ini memeriksa semua data desa yang diterbitkan di peramban ini, tanpa "
         "internet: tanda tangan, setiap surat suara terenkripsi dan buktinya, dekripsi para "
-        "wali kunci, log kejadian, dan hasil. / This page checks the village's published "
+        "wali kunci, log kejadian, hasil, dan setiap surat suara yang diuji (dibuka, tidak "
+        "dihitung). / This page checks the village's published "
         "record in this browser, with no network: signatures, every encrypted ballot and "
-        "its proofs, the trustees' decryptions, the event log and the results.</p>"
+        "its proofs, the trustees' decryptions, the event log, the results and every "
+        "checked ballot (opened, not counted).</p>"
         '<p><select id="village"></select> <button id="start" type="button">'
         "Periksa / verify</button></p>"
         '<p><progress id="bar" max="1" value="0"></progress> <span id="progress"></span></p>'

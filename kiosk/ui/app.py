@@ -44,6 +44,7 @@ from kiosk.ui.screens.officer import (
     TrusteeScreen,
     ZeroReportScreen,
 )
+from kiosk.ui.screens.outbox import OutboxScreen
 from kiosk.ui.screens.system import BootScreen, ErrorScreen, PinScreen, WaitingScreen
 from kiosk.ui.screens.voter import (
     BallotScreen,
@@ -61,13 +62,13 @@ log = logging.getLogger(__name__)
 
 UI_DIR = Path(__file__).resolve().parent
 KV_FILES = ("widgets.kv", "screens/system.kv", "screens/codes.kv", "screens/officer.kv",
-            "screens/voter.kv")
+            "screens/voter.kv", "screens/outbox.kv")
 VOTER_SCREENS = frozenset({"welcome", "ballot", "review", "sealed", "checked"})
 SCREEN_CLASSES: tuple[type[KioskScreen], ...] = (
     BootScreen, PinScreen, WaitingScreen, ErrorScreen, LockoutScreen, CodeScreen,
     OfficerScreen, ZeroReportScreen, CloseScreen, TrusteeScreen, ResultsScreen, ExportScreen,
     WelcomeScreen, BallotScreen, ReviewScreen, SealedScreen, CheckedScreen, RecordedScreen,
-    VoidedScreen,
+    VoidedScreen, OutboxScreen,
 )
 
 

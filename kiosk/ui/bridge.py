@@ -131,6 +131,24 @@ PRINTER_FAULTS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """One bundle of the outbox as the officer sees it."""
+
+    name: str  # the bundle as exported (the outbox copy's digest suffix dropped)
+    state: str  # pending | sent | refused
+    detail: str  # the server's last answer or the last error ("" before any attempt)
+
+
+def _outbox_rows(box: Any) -> list[OutboxRow]:
+    rows = []
+    for e in sorted(box.entries.values(), key=lambda e: e.name):
+        exported = e.name.rsplit("-", 1)[0] + ".sdbundle"
+        detail = e.last_error if e.state != "sent" and e.last_error else e.answer
+        rows.append(OutboxRow(exported, e.state, detail))
+    return rows
+
+
 def _receipt(receipt: Any) -> Receipt:
     bad = [s for s in (receipt.voter_record_status, receipt.slip_status) if s not in PAPER_OK]
     return Receipt(receipt.tracking_code, bool(receipt.printed), str(bad[0]) if bad else "")
@@ -495,6 +513,36 @@ class KioskBridge:
         report = self.engine.export(target)
         progress(1.0)
         return report
+
+    # ------------------------------------------------------------------ outbox (E-rekap)
+
+    def outbox_rows(self, export_dir: Path) -> list[OutboxRow]:
+        """The export folder's bundles taken into its outbox (as `kiosk send` does: copies
+        kept until the server confirms) and what each is: sent, not yet sent, refused.
+        Reads and parses the bundles: call from the worker."""
+        from kiosk.outbox import FOLDER, Outbox
+
+        box = Outbox(export_dir / FOLDER)
+        box.add_export(export_dir)
+        return _outbox_rows(box)
+
+    def send_outbox(self, export_dir: Path, url: str) -> list[OutboxRow]:
+        """One attempt for every bundle not yet confirmed (the network: call from the
+        worker); the rows after it. Nothing but the public bundles is ever sent."""
+        from kiosk.outbox import FOLDER, Outbox
+
+        box = Outbox(export_dir / FOLDER)
+        box.add_export(export_dir)
+        box.send_once(url)
+        return _outbox_rows(box)
+
+    def outbox_refusal(self, exc: BaseException) -> str | None:
+        """The outbox cannot be used (unreadable state, a bad URL): the catalog message."""
+        from kiosk.outbox import OutboxError
+
+        if isinstance(exc, OutboxError | OSError):
+            return tr.gettext("The outbox cannot be used: {problem}").format(problem=str(exc))
+        return None
 
     # ------------------------------------------------------------------ errors
 

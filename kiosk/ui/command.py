@@ -59,13 +59,16 @@ def build_devices(printer: str | None, scanner: str | None, simulate: bool) -> t
               help="Use in-memory simulated printer and scanner (training, development).")
 @click.option("--usb", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of the USB stick for exports and trustee-card files.")
+@click.option("--server", "server_url", default=None,
+              help="District intake server for 'send now' on the outbox screen, "
+                   "e.g. http://10.1.2.3:8080 (without it: USB only).")
 @click.option("--windowed", is_flag=True, help="Run in a window instead of fullscreen.")
 @click.option("--size", default=None, help="Window size WIDTHxHEIGHT (e.g. 1024x600, 800x1280).")
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
               help="Language of the screens (voters can switch).")
 def run(package: Path, data: Path, printer: str | None, scanner: str | None,
-        simulate_hardware: bool, usb: Path | None, windowed: bool, size: str | None,
-        lang: str) -> None:
+        simulate_hardware: bool, usb: Path | None, server_url: str | None, windowed: bool,
+        size: str | None, lang: str) -> None:
     """Run the polling-station touchscreen for voters and officers."""
     dims = _size(size)
     os.environ.setdefault("KIVY_NO_ARGS", "1")
@@ -90,7 +93,7 @@ def run(package: Path, data: Path, printer: str | None, scanner: str | None,
     except KioskError as exc:
         raise click.ClickException(exc.indonesian if lang == "id" else exc.english) from exc
     services = Services(bridge=KioskBridge(engine), speaker=Speaker(),
-                        clock=engine.clock.monotonic, usb_dir=usb)
+                        clock=engine.clock.monotonic, usb_dir=usb, server_url=server_url)
     try:
         SuaraDesaApp(services, lang=lang).run()
     finally:

@@ -52,6 +52,7 @@ class Services:
     clock: Callable[[], float] = time.monotonic  # the ENGINE's monotonic clock (tests: fake)
     timeouts: UiTimeouts = field(default_factory=UiTimeouts)
     usb_dir: Path | None = None  # where exports and trustee-card files are looked for
+    server_url: str | None = None  # the district intake server (E-rekap), if a link exists
 
 
 class Worker:

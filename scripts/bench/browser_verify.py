@@ -13,6 +13,10 @@ Measured, `--repeat` times interleaved, the fastest kept:
 - python: `ballotcore.verify.verify_bundle(full=True)` over the same bundle files in this
   process (one core).
 
+`--challenges K` adds K spoiled (Benaloh-challenged) ballots per station, checked by
+both verifiers in full and counted nowhere: the rates stay per cast ballot, so the cost
+of the spoiled checks shows as a lower rate.
+
 ballots_per_s and python_ballots_per_s_per_core are ballots divided by those times;
 ratio = browser / python; village_2000_s projects a 2,000-ballot village in the browser
 (target: within 120 s). The 1-minute load average is printed beside. The LAST line
@@ -21,7 +25,7 @@ printed is one JSON object:
     {"bench": "browser_verify", "ballots_per_s": .., "python_ballots_per_s_per_core": ..,
      "ratio": .., "ballots": .., "village_2000_s": .., "engine": "worker", "load_1m": ..}
 
-    python scripts/bench/browser_verify.py [--ballots 400] [--repeat 1]
+    python scripts/bench/browser_verify.py [--ballots 400] [--repeat 1] [--challenges 0]
 """
 
 from __future__ import annotations
@@ -60,16 +64,18 @@ def browser_run(site: Path, village: str, profile: Path) -> tuple[float, str, st
 @click.command()
 @click.option("--ballots", default=400, show_default=True, help="Ballots in the village.")
 @click.option("--repeat", default=1, show_default=True, help="Runs of each; fastest kept.")
-def main(ballots: int, repeat: int) -> None:
+@click.option("--challenges", default=0, show_default=True,
+              help="Spoiled (challenged) ballots per station, verified but never counted.")
+def main(ballots: int, repeat: int, challenges: int) -> None:
     """Run the browser verifier benchmark (see module docstring)."""
     work = Path(tempfile.mkdtemp(prefix="bench-browser-verify-"))
     try:
-        run_bench(work, ballots, repeat)
+        run_bench(work, ballots, repeat, challenges)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run_bench(work: Path, ballots: int, repeat: int) -> None:
+def run_bench(work: Path, ballots: int, repeat: int, challenges: int = 0) -> None:
     election = make_test_election(work / "election", villages=3, seed=11)
     definition = election.record.definition
     village = max(definition.villages, key=lambda v: sum(s.dpt for s in v.stations))
@@ -77,12 +83,16 @@ def run_bench(work: Path, ballots: int, repeat: int) -> None:
     usb = work / "usb"
     usb.mkdir()
     left = ballots
+    spoiled = 0
     print(f"setup: {ballots} ballots in {village.code} ({len(village.stations)} stations)",
           flush=True)
     for i, station in enumerate(village.stations):
         share = min(station.dpt, -(-left // (len(village.stations) - i)))
         left -= share
-        run = run_station(election, village.code, station.code, deck(500 + i, n, share))
+        checks = [c % n for c in range(min(challenges, share))]
+        spoiled += len(checks)
+        run = run_station(election, village.code, station.code, deck(500 + i, n, share),
+                          challenges=checks)
         (usb / f"{village.code}_{station.code}.sdbundle").write_bytes(run.export())
     if left:
         raise click.ClickException("the village's voter list is too small for --ballots")
@@ -113,6 +123,7 @@ def run_bench(work: Path, ballots: int, repeat: int) -> None:
         "bench": "browser_verify", "ballots_per_s": round(rate, 1),
         "python_ballots_per_s_per_core": round(py_rate, 1), "ratio": round(rate / py_rate, 3),
         "ballots": ballots, "village_2000_s": round(2000 / rate, 1), "engine": engine,
+        "spoiled": spoiled,
         "load_1m": round(os.getloadavg()[0], 2),
     }))
 

@@ -4,6 +4,12 @@ Decks are deterministic for a seed (the same seed gives the same election day) a
 drive the *simulation*; nothing in the voting path uses them. Each village gets its own
 popularity per candidate so winners differ from village to village, and each station a
 turnout between 55 % and 90 % of its DPT.
+
+A few voters per station (none to two) first check a ballot for their candidate (a
+Benaloh challenge: the kiosk opens it, it is spoiled and never counted) and then cast that
+candidate: their deck rows read `N,challenge` (the `kiosk simulate` deck format), so the
+published board lists spoiled ballots and its browser verifier checks them. They are
+drawn from their own seeded stream, so the candidate numbers of a seed stay as they were.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ class StationDeck:
     village: str
     station: str
     numbers: tuple[int, ...]  # candidate number per voter, in casting order
+    challenges: frozenset[int] = frozenset()  # voter indexes that check a ballot first
 
     def counts(self, candidates: int) -> tuple[int, ...]:
         tally = Counter(self.numbers)
@@ -26,7 +33,9 @@ class StationDeck:
 
     def write_csv(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("nomor_urut\n" + "".join(f"{n}\n" for n in self.numbers), encoding="utf-8")
+        rows = (f"{n},challenge\n" if i in self.challenges else f"{n}\n"
+                for i, n in enumerate(self.numbers))
+        path.write_text("nomor_urut\n" + "".join(rows), encoding="utf-8")
 
 
 def make_deck(
@@ -41,4 +50,7 @@ def make_deck(
     if max_voters is not None:
         voters = min(voters, max_voters)
     numbers = rng.choices(range(1, candidates + 1), weights=weights, k=voters)
-    return StationDeck(village, station, tuple(numbers))
+    checks = random.Random(f"{seed}/{village}/{station}/challenge")  # noqa: S311
+    how_many = min(checks.choice((0, 1, 1, 2)), voters)
+    challenges = frozenset(checks.sample(range(voters), how_many))
+    return StationDeck(village, station, tuple(numbers), challenges)

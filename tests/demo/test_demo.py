@@ -43,6 +43,8 @@ def test_clean_demo_tallies_every_station(tmp_path: Path) -> None:
     assert (out / "tally" / "results.html").stat().st_size > 1000
     assert (out / "tally" / "results.pdf").read_bytes().startswith(b"%PDF")
     assert (out / "bulletin" / "index.html").is_file()
+    from tests.demo.spoiled_board import assert_board_checks_spoiled
+    assert_board_checks_spoiled(out, tmp_path)  # the challenges, checked in the browser
 
 
 def test_demo_with_trouble_reports_each_problem(tmp_path: Path) -> None:

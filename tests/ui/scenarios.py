@@ -531,7 +531,8 @@ def scenario_bench(h: Harness) -> Step:
 
 
 from tests.ui.scenarios_codes import scenario_install, scenario_lockout  # noqa: E402
+from tests.ui.scenarios_outbox import scenario_outbox  # noqa: E402
 from tests.ui.scenarios_printer import scenario_fills_screen, scenario_printer_fault  # noqa: E402
 
 __all__ = ["scenario_fills_screen", "scenario_install", "scenario_lockout",
-           "scenario_printer_fault"]
+           "scenario_outbox", "scenario_printer_fault"]

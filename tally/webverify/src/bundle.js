@@ -1,10 +1,13 @@
 // A station bundle, verified in order (docs/PROTOCOL.md section 10, full verification).
 //
 // Extension point: `BUNDLE_EXTENSIONS` lists checks that own extra bundle fields. A record
-// format that adds a field (for instance the spoiled ballots of a Benaloh challenge) adds
-// one entry here: its field names join the exact field list of the bundle, and its
-// `check(body, ctx)` runs after the ballots are verified, with the village key, the
-// candidates and the kiosk key in `ctx`. Nothing else in this file needs to change.
+// format that adds a field adds one entry: its field names join the exact field list of
+// the bundle (an `optional` field only when present), and its `check(body, ctx)` runs at
+// step 7, after the cast ballots are decoded, with the village key, the candidates, the
+// kiosk key and the cast ids in `ctx`. It returns `{count, opened, hex, digests}`: the
+// ids and digests it adds to what no log entry may carry (4.9 check 7) and `count`, the
+// number of `ballot.challenged` entries the log must hold (4.9 check 4). The spoiled
+// ballots of the Benaloh challenge (4.10, `spoiled.js`) are the one extension so far.
 import { H, H32, canonical, decodeRecord, equalBytes, fail, hexBytes, toHex } from
   './encoding.js';
 import { ZERO, enc, fields, int, list, point, str } from './group.js';
@@ -12,8 +15,11 @@ import { openEnvelope, verifySignature } from './signed.js';
 import { verifyChain, reconcile } from './eventlog.js';
 import { ballotDigest, combine, decryptionContext, parseBallot, verifyBallotProofs,
   verifyPartial } from './ballot.js';
+import { checkSpoiled } from './spoiled.js';
 
-export const BUNDLE_EXTENSIONS = [];
+export const BUNDLE_EXTENSIONS = [
+  { fields: ['spoiled'], optional: true, check: checkSpoiled },
+];
 
 const BASE_FIELDS = ['aggregate', 'ballots', 'certificate', 'counts', 'definition_hash',
   'election_id', 'events', 'kiosk_id', 'mode', 'partials', 'public_record_hash', 'results',
@@ -46,7 +52,9 @@ export async function verifyBundle(fileBytes, pr, tick) {
   if (b === null || typeof b !== 'object' || b.$magic !== 'SD/bundle' || b.$v !== 1) {
     fail('bundle: not a station bundle');
   }
-  fields(b, [...BASE_FIELDS, ...BUNDLE_EXTENSIONS.flatMap((x) => x.fields)], 'bundle');
+  const extFields = BUNDLE_EXTENSIONS.flatMap((x) => x.fields.filter((f) => !x.optional ||
+    Object.prototype.hasOwnProperty.call(b, f)));
+  fields(b, [...BASE_FIELDS, ...extFields], 'bundle');
   // 2. election
   const def = pr.definition;
   if (b.election_id !== def.election_id) fail('bundle: another election');
@@ -102,6 +110,17 @@ export async function verifyBundle(fileBytes, pr, tick) {
     return ballot;
   });
   const digests = parsed.map((x) => ballotDigest(x.body));
+  const K = pr.keys.get(b.village)[0];
+  const castIds = new Set(parsed.map((x) => x.body.ballot_id));
+  const ext = { count: 0, opened: [], hex: [], digests: [] };
+  for (const x of BUNDLE_EXTENSIONS) {
+    const got = x.check(b, { key: K, kioskKey: cert.key, candidates: n, castIds,
+      trackingCode });
+    ext.count += got.count;
+    ext.opened.push(...got.opened);
+    ext.hex.push(...got.hex);
+    ext.digests.push(...got.digests);
+  }
   // 8. results
   let results = null;
   if (b.results !== null) {
@@ -137,12 +156,13 @@ export async function verifyBundle(fileBytes, pr, tick) {
   list(b.partials, 'partials');
   b.partials.forEach((p) => fields(p, ['index', 'proofs', 'shares'], 'partial'));
   const secrets = {
-    hex: parsed.map((x) => x.body.ballot_id).concat(digests.map((d) => toHex(d.slice(0, 16)))),
-    codes: digests.map((d) => trackingCode(d).replace(/-/g, '').toLowerCase()),
+    hex: parsed.map((x) => x.body.ballot_id).concat(digests.map((d) => toHex(d.slice(0, 16))),
+      ext.hex),
+    codes: [...digests, ...ext.digests].map((d) => trackingCode(d).replace(/-/g, '')
+      .toLowerCase()),
   };
-  reconcile(b, chain, station.dpt, village.threshold, secrets);
+  reconcile(b, chain, station.dpt, village.threshold, secrets, ext.count);
   // 10. full verification: signatures, proofs, aggregate, partials, combination
-  const K = pr.keys.get(b.village)[0];
   let sumA = aggregate.map(() => ZERO);
   let sumB = aggregate.map(() => ZERO);
   for (let i = 0; i < parsed.length; i++) {
@@ -179,14 +199,12 @@ export async function verifyBundle(fileBytes, pr, tick) {
       }
     });
   }
-  for (const ext of BUNDLE_EXTENSIONS) {
-    ext.check(b, { village, station, key: K, kioskKey: cert.key, candidates: n });
-  }
   return {
     body: b, results, digest: toHex(H32('bundle-file', fileBytes)),
     eventDigests: chain.digests, boxRoot: toHex(H32('ballot-box',
       ...[...digests].sort((x, y) => (toHex(x) < toHex(y) ? -1 : 1)))),
     codes: digests.map(trackingCode),
+    spoiled: ext.opened,
   };
 }
 

@@ -45,9 +45,10 @@ const SECRET_KEYS = ['ballot_id', 'tracking', 'selection', 'choice', 'candidate'
 
 /**
  * The seven checks of 4.9. `b` is the bundle body, `chain` from verifyChain, `dpt` the
- * station's voter list size, `k` the village threshold, `secrets` {ids, digests16, codes}.
+ * station's voter list size, `k` the village threshold, `secrets` {hex, codes} (cast and
+ * spoiled ballots), `spoiled` the number of spoiled ballots the bundle holds.
  */
-export function reconcile(b, chain, dpt, k, secrets) {
+export function reconcile(b, chain, dpt, k, secrets, spoiled) {
   const ev = b.events;
   if (ev.length === 0 || ev[0].event !== 'storage.created') {
     fail('event log: entry 0 is not storage.created');
@@ -68,6 +69,7 @@ export function reconcile(b, chain, dpt, k, secrets) {
   let session = false;
   const counts = { activations: 0, ballots: 0, voided: 0 };
   let close = null;
+  let challenged = 0;
   let computed = -1;
   const accepted = [];
   for (let i = start; i < ev.length; i++) {
@@ -90,6 +92,12 @@ export function reconcile(b, chain, dpt, k, secrets) {
       session = false;
       if (code === 'ballot.cast') counts.ballots++;
       else counts.voided++;
+    } else if (code === 'ballot.challenged') {
+      // A Benaloh challenge (4.10): inside an open session, which stays open.
+      if (state !== 'open' || !session) {
+        fail(`event log: a challenge outside an open voter session (entry ${i})`);
+      }
+      challenged++;
     } else if (code === 'results.computed') {
       if (computed >= 0) fail('event log: results computed twice');
       if (state !== 'closed') fail('event log: results computed before the close');
@@ -104,6 +112,10 @@ export function reconcile(b, chain, dpt, k, secrets) {
     if (b.counts[key] !== counts[key]) {
       fail(`counts: ${key} is ${b.counts[key]} but the log has ${counts[key]}`);
     }
+  }
+  if (challenged !== spoiled) {
+    fail(`event log: the bundle holds ${spoiled} spoiled ballots, the log ${challenged} ` +
+      'challenges');
   }
   if (counts.ballots > counts.activations) fail('counts: more ballots than activations');
   if (counts.ballots > dpt) fail('counts: more ballots than voters on the list (DPT)');

@@ -39,6 +39,29 @@ function startWorker(onMessage) {
   }
 }
 
+/**
+ * A row under the station's: its checked (spoiled) ballots, each tracking code with the
+ * candidate its revealed nonces re-encrypt, so a voter who checked a ballot finds what
+ * the kiosk encrypted. `data-code` / `data-candidate` for tests and scripts.
+ */
+function checked(rows, row) {
+  const tr = document.createElement('tr');
+  tr.className = 'spoiled';
+  const td = document.createElement('td');
+  td.colSpan = 4;
+  td.append(`${row.code}: surat suara yang diuji, TIDAK DIHITUNG / checked ballots, ` +
+    'NOT COUNTED: ');
+  row.spoiled.forEach((x, i) => {
+    const span = document.createElement('span');
+    span.dataset.code = x.code;
+    span.dataset.candidate = String(x.candidate);
+    span.textContent = `${i ? '; ' : ''}${x.code} = ${x.candidate}. ${x.name}`;
+    td.appendChild(span);
+  });
+  tr.appendChild(td);
+  rows.appendChild(tr);
+}
+
 async function verify(code) {
   $('start').disabled = true;
   text('verdict', '');
@@ -65,6 +88,7 @@ async function verify(code) {
       }
       tr.className = m.row.valid ? 'ok' : 'bad';
       rows.appendChild(tr);
+      if (m.row.spoiled.length) checked(rows, m.row);
     } else if (m.type === 'done') {
       text('progress', `${m.ballots} surat suara diperiksa / ballots checked, ` +
         `${(m.ms / 1000).toFixed(1)} s (${document.body.dataset.engine})`);

@@ -11,7 +11,9 @@ function extendsBundle(n, o) {
   const same = (x, y) => JSON.stringify(x) === JSON.stringify(y);
   if (a.village !== b.village || a.station !== b.station || a.kiosk_id !== b.kiosk_id ||
       a.mode !== b.mode) return false;
-  if (!same(a.ballots, b.ballots) || !same(a.aggregate, b.aggregate) ||
+  // `spoiled` (4.10) byte-identical too; both absent counts as identical.
+  if (!same(a.ballots, b.ballots) || !same(a.spoiled, b.spoiled) ||
+      !same(a.aggregate, b.aggregate) ||
       !same(a.counts, b.counts) || n.boxRoot !== o.boxRoot) return false;
   if (n.eventDigests.length <= o.eventDigests.length ||
       o.eventDigests.some((d, i) => d !== n.eventDigests[i])) return false;
@@ -43,7 +45,9 @@ export async function verifyVillage(pr, code, files, published, report) {
   for (const station of village.stations) {
     const mine = names.filter((f) => f === `${station.code}.sdbundle` ||
       new RegExp(`^${station.code.replace(/[.]/g, '\\.')}_[0-9a-f]{16}\\.sdbundle$`).test(f));
-    const row = { code: station.code, valid: true, reason: '', status: '' };
+    // `spoiled`: the checked (Benaloh-challenged) ballots each verified bundle opened,
+    // by tracking code, with the candidate they encrypt; never counted (4.10).
+    const row = { code: station.code, valid: true, reason: '', status: '', spoiled: [] };
     try {
       const verified = [];
       for (const name of mine) {
@@ -57,6 +61,11 @@ export async function verifyVillage(pr, code, files, published, report) {
           }
           if (facts.body.mode !== 'official') fail('a test-mode bundle on the board');
           total.done += facts.body.ballots.length;
+          for (const x of facts.spoiled) {
+            if (!row.spoiled.some((y) => y.code === x.code)) {
+              row.spoiled.push({ ...x, name: village.candidates[x.candidate - 1].name });
+            }
+          }
           verified.push(facts);
         } catch (e) {
           if (e instanceof VerifyError) throw new VerifyError(`${name}: ${e.message}`);
