@@ -13,6 +13,8 @@ docs/PROVISIONING.md):
     pin-sheets/officers/<v>_<s>.pdf    officer PIN sheet per station (print, then delete)
     pin-sheets/trustees/<village>.pdf  trustee PIN sheet per village (print, then delete)
     secret/pins.json                   every PIN, machine readable, for demos and tests only
+    personal-data/invitations/<v>_<s>.pdf  invitation letters of a station with a voter list
+                                       (personal data: print for the PPS, then delete)
     summary.csv                        one row per station (dpt_male, dpt_female: counts of
                                        its voter list, empty without one; no personal data)
 
@@ -50,6 +52,7 @@ from ballotcore.signing import key_id, public_bytes, sign_record
 from ballotcore.trustees import deal
 from provisioning import authority
 from provisioning.errors import ProvisionError
+from provisioning.invitations import INVITATIONS_DIR, write_readme
 from provisioning.spec import Spec, load_spec
 from provisioning.village import (
     OFFICER_SHEETS_DIR,
@@ -164,6 +167,9 @@ def _create(
     (root / authority.ID_FILE).write_text(auth_id + "\n", encoding="ascii")
     for d in (PACKAGES_DIR, OFFICER_SHEETS_DIR, TRUSTEE_SHEETS_DIR, "secret"):
         (root / d).mkdir(parents=True)
+    if spec.voters:
+        write_readme(root)
+        (root / INVITATIONS_DIR).mkdir(parents=True)
 
     def_hash = definition.digest()
     village_keys: list[VillageKey] = []
@@ -218,6 +224,8 @@ def _create(
             {c.photo: spec.photos[c.photo] for c in definition.villages[vi].candidates if c.photo},
             kdf,
             {s: vs for (vc, s), vs in spec.voters.items() if vc == definition.villages[vi].code},
+            spec.voting_hours,
+            {s: p for (vc, s), p in spec.locations.items() if vc == definition.villages[vi].code},
         )
         for vi, shares, stations in partial
     ]

@@ -46,6 +46,10 @@ LAST = (
 )  # fmt: skip
 TITLES = ("", "", "", "H. ", "Hj. ", "Drs. ")
 SUFFIXES = ("", "", "", ", S.Pd.", ", S.E.", ", S.H.", ", S.Sos.", ", S.Ag.")
+PLACES = (  # where a TPS is (stations.csv location, printed on the invitations)
+    "Balai Desa {village}", "SD Negeri {n} {village}", "Halaman Masjid Desa {village}",
+    "Gedung Serbaguna Dusun {n}", "Posyandu Dusun {n}", "Halaman Kantor Kepala Desa {village}",
+)  # fmt: skip
 PALETTE = ((192, 57, 43), (41, 128, 185), (39, 174, 96), (142, 68, 173), (211, 84, 0), (44, 62, 80))
 
 
@@ -181,6 +185,7 @@ def write_sample(
                 dpt = vrng.randint(*dpt_range)
             srows.append([v.code, f"TPS-{s:02d}", dpt])
             if voters:
+                srows[-1].append(vrng.choice(PLACES).format(n=s, village=v.name))
                 rws = list(range(rw + 1, rw + 1 + vrng.randint(1, 3)))
                 rw = rws[-1]
                 lists[(v.code, f"TPS-{s:02d}")] = voter_rows(
@@ -189,7 +194,8 @@ def write_sample(
             trows.append([v.code, t, _name(rng)])
     _csv(out / "villages.csv", ["code", "name", "district"], vrows)
     _csv(out / "candidates.csv", ["village", "number", "name", "photo"], crows)
-    _csv(out / "stations.csv", ["village", "station", "dpt"], srows)
+    _csv(out / "stations.csv", ["village", "station", "dpt", *(["location"] if voters else [])],
+         srows)
     _csv(out / "trustees.csv", ["village", "index", "name"], trows)
     for (vcode, scode), rows in lists.items():
         (out / DPT_DIR / vcode).mkdir(parents=True, exist_ok=True)

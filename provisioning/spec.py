@@ -2,11 +2,13 @@
 
     settings.toml    election_id, name, date, regency, languages, threshold (default k),
                      optional kiosk_valid_days_before / kiosk_valid_days_after,
-                     optional time_zone (WIB, WITA or WIT; WIB when omitted)
+                     optional time_zone (WIB, WITA or WIT; WIB when omitted),
+                     optional voting_hours ("07.00-13.00" when omitted; invitations)
     villages.csv     code,name,district[,threshold][,single_candidate][,bulletin_board]
                      (bulletin_board: where voters check tracking codes, printed on slips)
     candidates.csv   village,number,name[,photo]        (photo: file in photos/)
-    stations.csv     village,station,dpt
+    stations.csv     village,station,dpt[,location]   (location: where the TPS is, printed
+                     on the invitation letters)
     trustees.csv     village,index,name
     dpt/<village>/<station>.csv   optional voter list (DPT) of a station, with columns
                      dpt,nik,name,sex,birth_year,rt,rw (`provisioning.dpt`); its size is
@@ -40,7 +42,7 @@ FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # file -> (required columns, optional columns)
     "villages.csv": (("code", "name", "district"), ("threshold", "single_candidate", "bulletin_board")),
     "candidates.csv": (("village", "number", "name"), ("photo",)),
-    "stations.csv": (("village", "station", "dpt"), ()),
+    "stations.csv": (("village", "station", "dpt"), ("location",)),
     "trustees.csv": (("village", "index", "name"), ()),
 }
 PHOTO_DIR = "photos"
@@ -59,6 +61,8 @@ class Spec:
     # (village, station) -> that station's voter list, sorted by DPT number; stations
     # without a list have no poll book. Personal data: never written in plain.
     voters: dict[tuple[str, str], tuple[Voter, ...]] = field(default_factory=dict)
+    voting_hours: str = "07.00-13.00"  # printed on the invitations, in the time zone
+    locations: dict[tuple[str, str], str] = field(default_factory=dict)  # where each TPS is
 
 
 def _err(file: str, line: int | None, fld: str | None, problem: str) -> SpecError:
@@ -133,7 +137,7 @@ def _settings(spec_dir: Path) -> dict[str, Any]:
         raise _err(SETTINGS, None, None, f"is not valid TOML ({exc})") from exc
     known = {
         "election_id", "name", "date", "regency", "languages", "threshold",
-        "kiosk_valid_days_before", "kiosk_valid_days_after", "time_zone",
+        "kiosk_valid_days_before", "kiosk_valid_days_after", "time_zone", "voting_hours",
     }  # fmt: skip
     for key in data:
         if key not in known:
@@ -166,6 +170,13 @@ def _settings(spec_dir: Path) -> dict[str, Any]:
             raise _err(SETTINGS, None, key, "must be a whole number")
         if key in data and not 0 <= data[key] <= 366:
             raise _err(SETTINGS, None, key, "is out of range")
+    hours = data.get("voting_hours", "07.00-13.00")
+    m = re.fullmatch(r"([01][0-9]|2[0-3])\.([0-5][0-9])-([01][0-9]|2[0-3])\.([0-5][0-9])",
+                     hours if isinstance(hours, str) else "")
+    if m is None or m.group(1, 2) >= m.group(3, 4):
+        raise _err(SETTINGS, None, "voting_hours",
+                   'must be "HH.MM-HH.MM" with the start before the end, e.g. "07.00-13.00"')
+    data["voting_hours"] = hours
     return data
 
 
@@ -231,6 +242,7 @@ def load_spec(spec_dir: Path) -> Spec:
     voter_files = dpt_lists.list_files(spec_dir)
     voters: dict[tuple[str, str], tuple[Voter, ...]] = {}
     seen_nik: dict[str, str] = {}
+    locations: dict[tuple[str, str], str] = {}
     year = int(settings["date"][:4])
     for line, row in _read_csv(spec_dir, "stations.csv", frozenset({"dpt"})):
         v = village_of("stations.csv", line, row["village"])
@@ -238,6 +250,10 @@ def load_spec(spec_dir: Path) -> Spec:
         if any(s["code"] == code for s in v["stations"]):
             raise _err("stations.csv", line, "station", f"station {code} appears twice")
         key = (v["code"], code)
+        if row.get("location"):
+            if len(row["location"]) > 120:
+                raise _err("stations.csv", line, "location", "is longer than 120 characters")
+            locations[key] = row["location"]
         if key in voter_files:
             rel = f"{dpt_lists.DPT_DIR}/{key[0]}/{key[1]}.csv"
             voters[key] = dpt_lists.parse_voter_file(voter_files.pop(key), rel, year, seen_nik)
@@ -290,7 +306,7 @@ def load_spec(spec_dir: Path) -> Spec:
     before = dt.timedelta(days=settings.get("kiosk_valid_days_before", 14))
     after = dt.timedelta(days=settings.get("kiosk_valid_days_after", 7))
     return Spec(definition, photos, (day - before).isoformat(), (day + after).isoformat(),
-                voters)
+                voters, settings["voting_hours"], locations)
 
 
 def _check_village(v: dict[str, Any]) -> None:

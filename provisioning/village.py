@@ -1,8 +1,8 @@
 """The per-village work of `create`, run in worker processes: packages, cards, PIN sheets.
 
 A station with a voter list gets a fresh invitation key and the list sealed for its kiosk
-key (`ballotcore.voterlist`) as `voters.sealed.json` in its package; the plain list stays
-in this worker's memory.
+key (`ballotcore.voterlist`) as `voters.sealed.json` in its package, and its invitation
+letters (`provisioning.invitations`) under personal-data/invitations/, never in a package.
 
 A worker receives one village's secrets (trustee shares, kiosk private keys) over the
 process pool's pipe, writes every file of that village into the temporary election
@@ -39,6 +39,7 @@ from ballotcore.trustee_card import new_trustee_pin, seal_share
 from ballotcore.trustees import TrusteeShare
 from ballotcore.voterlist import Voter, VoterList, new_invitation_key, seal_voter_list
 from provisioning import render
+from provisioning.invitations import INVITATIONS_DIR, invitations_pdf
 
 PACKAGES_DIR = "packages"
 CARDS_DIR = "trustee-cards"
@@ -68,6 +69,8 @@ class VillageTask:
     photos: dict[str, bytes]
     kdf: PinKdf | None  # None: production costs (`ballotcore.kdf.SECRETS`)
     voters: dict[str, tuple[Voter, ...]]  # station code -> its voter list (absent: none)
+    voting_hours: str  # "HH.MM-HH.MM", printed on the invitations
+    locations: dict[str, str]  # station code -> where the TPS is (absent: not given)
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,10 @@ def provision_village(task: VillageTask) -> VillageResult:
                            new_invitation_key())
             sealed = seal_voter_list(vl, Ed25519PrivateKey.from_private_bytes(st.kiosk_key))
             by_sex[st.code] = vl.count_by_sex()
+            invitations_pdf(
+                task.header, v, vl, task.root / INVITATIONS_DIR / f"{v.code}_{st.code}.pdf",
+                task.voting_hours, task.locations.get(st.code),
+            )  # fmt: skip
         pins = [new_pin()]
         while len(pins) < 2:
             pin = new_pin()

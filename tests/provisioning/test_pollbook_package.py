@@ -14,16 +14,11 @@ from ballotcore.errors import PackageError
 from ballotcore.package import VOTERS_FILE, _check_sealed_voters, load_package
 from ballotcore.voterlist import VoterList, VoterListError, open_voter_list, seal_voter_list
 from provisioning.dpt import DPT_DIR
-from provisioning.testing import FIXTURE_DPT, ElectionFixture, make_election
+from provisioning.invitations import PERSONAL_DATA_DIR
+from provisioning.testing import FIXTURE_DPT, ElectionFixture
 from tests.programs import require_program
 
-INVITATIONS = "invitations"  # the personal-data folder beside the packages (step 4)
-
-
-@pytest.fixture(scope="module")
-def listed(tmp_path_factory: pytest.TempPathFactory) -> ElectionFixture:
-    return make_election(tmp_path_factory.mktemp("pollbook"), villages=2, seed=5,
-                         voter_lists=True)
+INVITATIONS = PERSONAL_DATA_DIR  # the invitation letters: personal data by design
 
 
 def _stations(fx: ElectionFixture) -> list[tuple[str, str]]:
