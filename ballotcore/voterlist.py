@@ -24,7 +24,8 @@ An invitation (surat pemberitahuan) carries a QR code with the text
     SDI1.<village>.<station>.<dpt>.<mac>
 
 where mac is 16 lowercase hex digits, the first 8 bytes of HMAC-SHA256(invitation_key,
-H("invitation", election_id, village, station, dpt as decimal text)). The invitation key is
+H("invitation", election_id, village, station, dpt as decimal text)). Codes may contain
+".", so the text is read from the right (mac, dpt) and the rest compared whole. The invitation key is
 32 random bytes per station, made at provisioning and kept only inside the sealed list, so
 an invitation for one station is refused at another (wrong station in the text, or a MAC
 that does not check under this station's key), and a typed or damaged code is refused
@@ -62,7 +63,10 @@ INVITATION_PREFIX = "SDI1"
 MAC_BYTES = 8
 NIK_DIGITS = 16
 _NIK = re.compile(r"[0-9]{16}")
-_INVITATION = re.compile(r"SDI1\.([^.\s]{1,16})\.([^.\s]{1,16})\.([1-9][0-9]{0,5})\.([0-9a-f]{16})")
+# village and station codes may themselves contain "." (`ballotcore.election` ids, e.g. the
+# sample's "06.099.1206.17091"), so the text is read from the right: mac, dpt, and the rest
+# is "<village>.<station>", compared whole with the station's own.
+_INVITATION = re.compile(r"SDI1\.([A-Za-z0-9._-]{3,129})\.([1-9][0-9]{0,5})\.([0-9a-f]{16})")
 
 Sex = Literal["L", "P"]
 
@@ -284,13 +288,14 @@ def read_invitation(text: str, voters: VoterList) -> int:
         raise InvitationError(
             "garbled", "Kode undangan tidak terbaca; pindai lagi atau cari nama. / "
                        "Invitation code unreadable; scan again or search by name.")
-    village, station, dpt_text, mac = m.groups()
-    if (village, station) != (voters.village, voters.station):
+    where, dpt_text, mac = m.groups()
+    if where != f"{voters.village}.{voters.station}":
         raise InvitationError(
-            "foreign", f"Undangan untuk TPS lain ({village}/{station}). / "
-                       f"Invitation for another station ({village}/{station}).")
+            "foreign", f"Undangan untuk TPS lain ({where}). / "
+                       f"Invitation for another station ({where}).")
     dpt = int(dpt_text)
-    expected = _mac(voters.invitation_key, voters.election_id, village, station, dpt)
+    expected = _mac(voters.invitation_key, voters.election_id, voters.village, voters.station,
+                    dpt)
     if not hmac.compare_digest(expected, mac) or dpt not in voters.by_dpt():
         raise InvitationError(
             "forged", "Undangan tidak sah untuk TPS ini; cari nama di daftar. / "

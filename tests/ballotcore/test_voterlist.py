@@ -99,6 +99,24 @@ def test_invitation_checks_station_and_mac() -> None:
         invitation_text(vl, 41)
 
 
+def test_invitation_with_dotted_codes() -> None:
+    """Village codes such as the sample's "06.099.1206.17091" contain dots (allowed in ids):
+    the text is read from the right and the rest compared whole with the station's codes."""
+    vl = _list(5, (IDS[0], "06.099.1206.17091", "TPS-01"))
+    text = invitation_text(vl, 3)
+    assert text.startswith("SDI1.06.099.1206.17091.TPS-01.3.")
+    assert read_invitation(text, vl) == 3
+    for ids in ((IDS[0], "06.099.1206.17091", "TPS-02"), (IDS[0], "06.099.1206", "17091.TPS-01"),
+                (IDS[0], "06.099.1206.1709", "TPS-01")):
+        other = _list(5, ids)
+        with pytest.raises(InvitationError) as foreign:
+            read_invitation(invitation_text(other, 3), vl)
+        # the same text with another split of the dots is the same station's text: the MAC
+        # (over village and station separately) still refuses it
+        assert foreign.value.reason == ("forged" if ids[1] + "." + ids[2] == "06.099.1206.17091.TPS-01"
+                                        else "foreign")
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
