@@ -23,7 +23,9 @@ An invitation (surat pemberitahuan) carries a QR code with the text
 
     SDI1.<village>.<station>.<dpt>.<mac>
 
-where mac is 16 lowercase hex digits, the first 8 bytes of HMAC-SHA256(invitation_key,
+(village and station codes may themselves contain dots: a reader splits the DPT number
+and MAC off the right and compares the rest with its own "<village>.<station>"), where
+mac is 16 lowercase hex digits, the first 8 bytes of HMAC-SHA256(invitation_key,
 H("invitation", election_id, village, station, dpt as decimal text)). The invitation key is
 32 random bytes per station, made at provisioning and kept only inside the sealed list, so
 an invitation for one station is refused at another (wrong station in the text, or a MAC
@@ -62,7 +64,10 @@ INVITATION_PREFIX = "SDI1"
 MAC_BYTES = 8
 NIK_DIGITS = 16
 _NIK = re.compile(r"[0-9]{16}")
-_INVITATION = re.compile(r"SDI1\.([^.\s]{1,16})\.([^.\s]{1,16})\.([1-9][0-9]{0,5})\.([0-9a-f]{16})")
+# <village>.<station> as one part: both are identifiers that may hold dots (Kemendagri
+# village codes such as 32.01.01.2001), so the text is split from the right and the
+# middle compared with this station's own "<village>.<station>".
+_INVITATION = re.compile(r"SDI1\.([A-Za-z0-9._-]{3,129})\.([1-9][0-9]{0,5})\.([0-9a-f]{16})")
 
 Sex = Literal["L", "P"]
 
@@ -284,11 +289,12 @@ def read_invitation(text: str, voters: VoterList) -> int:
         raise InvitationError(
             "garbled", "Kode undangan tidak terbaca; pindai lagi atau cari nama. / "
                        "Invitation code unreadable; scan again or search by name.")
-    village, station, dpt_text, mac = m.groups()
-    if (village, station) != (voters.village, voters.station):
+    place, dpt_text, mac = m.groups()
+    village, station = voters.village, voters.station
+    if place != f"{village}.{station}":
         raise InvitationError(
-            "foreign", f"Undangan untuk TPS lain ({village}/{station}). / "
-                       f"Invitation for another station ({village}/{station}).")
+            "foreign", f"Undangan untuk TPS lain ({place}). / "
+                       f"Invitation for another station ({place}).")
     dpt = int(dpt_text)
     expected = _mac(voters.invitation_key, voters.election_id, village, station, dpt)
     if not hmac.compare_digest(expected, mac) or dpt not in voters.by_dpt():
