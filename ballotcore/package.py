@@ -11,6 +11,9 @@ Layout of `<village-code>_<station-code>.sdpkg/`:
                      kiosk's Ed25519 private key and the officer PINs sealed under the
                      80-bit installation code, and verifiers of the one-time unlock codes
     photos/<file>    candidate photos named in the definition (optional)
+    voters.sealed.json  the station's voter list (DPT), sealed for this station's kiosk
+                     key (record "voter-list-sealed", `ballotcore.voterlist`, PROTOCOL
+                     9.4); optional: a station without it has no poll book
 
 `load_package` verifies everything (authority signature on the manifest, the public record,
 every file hash, no unlisted file, the certificate) and returns a typed `StationPackage`,
@@ -53,6 +56,9 @@ from ballotcore.public_record import (
     parse_public_record,
 )
 from ballotcore.signing import SignedRecord
+from ballotcore.voterlist import SEALED_KIND as VOTERS_KIND
+from ballotcore.voterlist import VERSION as VOTERS_VERSION
+from ballotcore.voterlist import VOTERS_FILE
 
 MANIFEST_KIND = MANIFEST_LABEL = "station-manifest"
 OFFICERS_KIND = "officer-credentials"
@@ -164,6 +170,27 @@ class StationPackage:
     photos: dict[int, bytes]  # candidate number -> image bytes
     digest: bytes  # digest32("station-package", manifest.json bytes)
     credentials: OfficerCredentials
+    # The voters.sealed.json bytes (SD/voter-list-sealed), or None when the package has no
+    # voter list (no poll book at this station). Only the installed kiosk key opens them:
+    # `ballotcore.voterlist.open_voter_list(sealed_voters, kiosk_key, election_id, village,
+    # station)`. load_package checked that the seal names this package's station.
+    sealed_voters: bytes | None = None
+
+
+def _check_sealed_voters(data: bytes, cert: KioskCertificate) -> None:
+    """PackageError unless `data` is a well-formed sealed list naming the certificate's
+    election, village and station (what can be checked without the kiosk key)."""
+    body = decode_record(VOTERS_KIND, VOTERS_VERSION, data)
+    expect_keys(body, {"election_id", "village", "station", "nonce", "sealed"},
+                "sealed voter list")
+    ids = (field(body, "election_id", str), field(body, "village", str),
+           field(body, "station", str))
+    hex_bytes(field(body, "nonce", str), 12, "nonce")
+    hex_bytes(field(body, "sealed", str), None, "sealed")
+    if ids != (cert.election_id, cert.village, cert.station):
+        raise PackageError(
+            f"daftar pemilih untuk TPS lain ({ids[1]}/{ids[2]}) / "
+            f"voter list of another station ({ids[1]}/{ids[2]})")
 
 
 def _read(root: Path, rel: str) -> bytes:
@@ -275,6 +302,10 @@ def load_package(
                 if part not in contents:
                     raise PackageError("missing")
                 photos[cand.number] = contents[part]
+        sealed_voters = contents.get(VOTERS_FILE)
+        if sealed_voters is not None:
+            part = VOTERS_FILE
+            _check_sealed_voters(sealed_voters, cert)
     except PackageError as exc:
         if str(exc).startswith(("package is for another election", f"{CERT_FILE}:")):
             raise
@@ -295,6 +326,7 @@ def load_package(
         photos,
         digest32("station-package", manifest_bytes),
         credentials,
+        sealed_voters,
     )
 
 
@@ -324,6 +356,7 @@ def match_unlock_code(package: StationPackage, code: str) -> int | None:
 __all__ = [
     "CERT_LABEL",
     "OFFICER_SLOTS",
+    "VOTERS_FILE",
     "CodeFormatError",
     "InstallSecret",
     "Manifest",

@@ -23,10 +23,9 @@ An invitation (surat pemberitahuan) carries a QR code with the text
 
     SDI1.<village>.<station>.<dpt>.<mac>
 
-(village and station codes may themselves contain dots: a reader splits the DPT number
-and MAC off the right and compares the rest with its own "<village>.<station>"), where
-mac is 16 lowercase hex digits, the first 8 bytes of HMAC-SHA256(invitation_key,
-H("invitation", election_id, village, station, dpt as decimal text)). The invitation key is
+where mac is 16 lowercase hex digits, the first 8 bytes of HMAC-SHA256(invitation_key,
+H("invitation", election_id, village, station, dpt as decimal text)). Codes may contain
+".", so the text is read from the right (mac, dpt) and the rest compared whole. The invitation key is
 32 random bytes per station, made at provisioning and kept only inside the sealed list, so
 an invitation for one station is refused at another (wrong station in the text, or a MAC
 that does not check under this station's key), and a typed or damaged code is refused
@@ -64,9 +63,9 @@ INVITATION_PREFIX = "SDI1"
 MAC_BYTES = 8
 NIK_DIGITS = 16
 _NIK = re.compile(r"[0-9]{16}")
-# <village>.<station> as one part: both are identifiers that may hold dots (Kemendagri
-# village codes such as 32.01.01.2001), so the text is split from the right and the
-# middle compared with this station's own "<village>.<station>".
+# village and station codes may themselves contain "." (`ballotcore.election` ids, e.g. the
+# sample's "06.099.1206.17091"), so the text is read from the right: mac, dpt, and the rest
+# is "<village>.<station>", compared whole with the station's own.
 _INVITATION = re.compile(r"SDI1\.([A-Za-z0-9._-]{3,129})\.([1-9][0-9]{0,5})\.([0-9a-f]{16})")
 
 Sex = Literal["L", "P"]
@@ -289,14 +288,14 @@ def read_invitation(text: str, voters: VoterList) -> int:
         raise InvitationError(
             "garbled", "Kode undangan tidak terbaca; pindai lagi atau cari nama. / "
                        "Invitation code unreadable; scan again or search by name.")
-    place, dpt_text, mac = m.groups()
-    village, station = voters.village, voters.station
-    if place != f"{village}.{station}":
+    where, dpt_text, mac = m.groups()
+    if where != f"{voters.village}.{voters.station}":
         raise InvitationError(
-            "foreign", f"Undangan untuk TPS lain ({place}). / "
-                       f"Invitation for another station ({place}).")
+            "foreign", f"Undangan untuk TPS lain ({where}). / "
+                       f"Invitation for another station ({where}).")
     dpt = int(dpt_text)
-    expected = _mac(voters.invitation_key, voters.election_id, village, station, dpt)
+    expected = _mac(voters.invitation_key, voters.election_id, voters.village, voters.station,
+                    dpt)
     if not hmac.compare_digest(expected, mac) or dpt not in voters.by_dpt():
         raise InvitationError(
             "forged", "Undangan tidak sah untuk TPS ini; cari nama di daftar. / "

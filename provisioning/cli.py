@@ -39,13 +39,27 @@ def group() -> None:
     "--date", "date_", type=click.DateTime(["%Y-%m-%d"]), help="Election date (default: today)."
 )
 @click.option("--photos", is_flag=True, help="Also draw placeholder candidate photos.")
+@click.option(
+    "--voters/--no-voters",
+    default=True,
+    show_default=True,
+    help="Also invent each station's voter list (dpt/<village>/<station>.csv).",
+)
+@click.option("--dpt", "dpt_text", help="DPT per station as MIN-MAX, e.g. 20-40 (default 300-3000).")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Spec folder to write.")
 def sample(
-    regency: str, villages: str, seed: int, date_: dt.datetime | None, photos: bool, out: Path
+    regency: str, villages: str, seed: int, date_: dt.datetime | None, photos: bool,
+    voters: bool, dpt_text: str | None, out: Path,
 ) -> None:
     """Write an editable election spec (CSV + settings.toml) from real village data."""
     if villages != "all" and not villages.isdigit():
         raise click.BadParameter("must be a number or 'all'", param_hint="--villages")
+    dpt_range = None
+    if dpt_text is not None:
+        lo, _, hi = dpt_text.partition("-")
+        if not (lo.isdigit() and hi.isdigit() and 1 <= int(lo) <= int(hi) <= 100_000):
+            raise click.BadParameter("must be MIN-MAX, e.g. 20-40", param_hint="--dpt")
+        dpt_range = (int(lo), int(hi))
     if out.exists() and any(out.iterdir()):
         raise click.ClickException(f"{out} is not empty; choose a new folder.")
     try:
@@ -56,6 +70,8 @@ def sample(
             seed,
             date_.date() if date_ else None,
             photos,
+            voters=voters,
+            dpt_range=dpt_range,
         )
     except SampleError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -93,6 +109,12 @@ def create(spec_dir: Path, out: Path, authority_key: Path | None, workers: int |
         f"station packages, {summary.trustee_cards} trustee cards, DPT {dpt:,}, in "
         f"{summary.seconds:.1f} s."
     )
+    letters = sum((s.dpt_male or 0) + (s.dpt_female or 0) for s in summary.stations)
+    if letters:
+        click.echo(
+            f"{letters:,} invitation letters in personal-data/invitations/ (personal data: "
+            "print for the village committees, then delete)."
+        )
     click.echo(f"Authority key id (publish it): {summary.authority_id}")
     click.echo(
         f"Written to {summary.out_dir} (see summary.csv). Print the PIN sheets, then delete secret/."

@@ -13,7 +13,10 @@ docs/PROVISIONING.md):
     pin-sheets/officers/<v>_<s>.pdf    officer PIN sheet per station (print, then delete)
     pin-sheets/trustees/<village>.pdf  trustee PIN sheet per village (print, then delete)
     secret/pins.json                   every PIN, machine readable, for demos and tests only
-    summary.csv                        one row per station
+    personal-data/invitations/<v>_<s>.pdf  invitation letters of a station with a voter list
+                                       (personal data: print for the PPS, then delete)
+    summary.csv                        one row per station (dpt_male, dpt_female: counts of
+                                       its voter list, empty without one; no personal data)
 
 Work per village (PIN hashing, trustee cards, PDFs) runs in a process pool; the authority
 key stays in the main process, which signs certificates, the public record and manifests.
@@ -49,6 +52,7 @@ from ballotcore.signing import key_id, public_bytes, sign_record
 from ballotcore.trustees import deal
 from provisioning import authority
 from provisioning.errors import ProvisionError
+from provisioning.invitations import INVITATIONS_DIR, write_readme
 from provisioning.spec import Spec, load_spec
 from provisioning.village import (
     OFFICER_SHEETS_DIR,
@@ -77,6 +81,9 @@ class StationSummary:
     dpt: int
     kiosk_id: str
     package: str  # path relative to the election folder
+    # men and women on the station's voter list (None: no list, no poll book)
+    dpt_male: int | None = None
+    dpt_female: int | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +167,9 @@ def _create(
     (root / authority.ID_FILE).write_text(auth_id + "\n", encoding="ascii")
     for d in (PACKAGES_DIR, OFFICER_SHEETS_DIR, TRUSTEE_SHEETS_DIR, "secret"):
         (root / d).mkdir(parents=True)
+    if spec.voters:
+        write_readme(root)
+        (root / INVITATIONS_DIR).mkdir(parents=True)
 
     def_hash = definition.digest()
     village_keys: list[VillageKey] = []
@@ -213,6 +223,9 @@ def _create(
             stations,
             {c.photo: spec.photos[c.photo] for c in definition.villages[vi].candidates if c.photo},
             kdf,
+            {s: vs for (vc, s), vs in spec.voters.items() if vc == definition.villages[vi].code},
+            spec.voting_hours,
+            {s: p for (vc, s), p in spec.locations.items() if vc == definition.villages[vi].code},
         )
         for vi, shares, stations in partial
     ]
@@ -244,6 +257,8 @@ def _create(
                     st.dpt,
                     kiosk_ids[(v.code, st.code)],
                     f"{PACKAGES_DIR}/{name}",
+                    res.voters_by_sex.get(st.code, {}).get("L"),
+                    res.voters_by_sex.get(st.code, {}).get("P"),
                 )
             )
     pins["officers"] = officer_pins
@@ -288,8 +303,9 @@ def _run(
 def _write_summary(path: Path, rows: list[StationSummary]) -> None:
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["village", "village_name", "district", "station", "dpt", "kiosk_id", "package"])
+        w.writerow(["village", "village_name", "district", "station", "dpt", "kiosk_id", "package",
+                    "dpt_male", "dpt_female"])
         for r in rows:
-            w.writerow(
-                [r.village, r.village_name, r.district, r.station, r.dpt, r.kiosk_id, r.package]
-            )
+            w.writerow([r.village, r.village_name, r.district, r.station, r.dpt, r.kiosk_id,
+                        r.package, "" if r.dpt_male is None else r.dpt_male,
+                        "" if r.dpt_female is None else r.dpt_female])

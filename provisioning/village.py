@@ -1,5 +1,9 @@
 """The per-village work of `create`, run in worker processes: packages, cards, PIN sheets.
 
+A station with a voter list gets a fresh invitation key and the list sealed for its kiosk
+key (`ballotcore.voterlist`) as `voters.sealed.json` in its package, and its invitation
+letters (`provisioning.invitations`) under personal-data/invitations/, never in a package.
+
 A worker receives one village's secrets (trustee shares, kiosk private keys) over the
 process pool's pipe, writes every file of that village into the temporary election
 folder, and returns the unsigned station manifests and the PINs it drew. The authority
@@ -22,6 +26,7 @@ from ballotcore.package import (
     OFFICERS_FILE,
     PHOTO_DIR,
     RECORD_FILE,
+    VOTERS_FILE,
     Manifest,
     PinKdf,
     file_hash,
@@ -32,7 +37,9 @@ from ballotcore.package import (
 from ballotcore.public_record import KioskCertificate
 from ballotcore.trustee_card import new_trustee_pin, seal_share
 from ballotcore.trustees import TrusteeShare
+from ballotcore.voterlist import Voter, VoterList, new_invitation_key, seal_voter_list
 from provisioning import render
+from provisioning.invitations import INVITATIONS_DIR, invitations_pdf
 
 PACKAGES_DIR = "packages"
 CARDS_DIR = "trustee-cards"
@@ -61,6 +68,9 @@ class VillageTask:
     stations: tuple[StationTask, ...]
     photos: dict[str, bytes]
     kdf: PinKdf | None  # None: production costs (`ballotcore.kdf.SECRETS`)
+    voters: dict[str, tuple[Voter, ...]]  # station code -> its voter list (absent: none)
+    voting_hours: str  # "HH.MM-HH.MM", printed on the invitations
+    locations: dict[str, str]  # station code -> where the TPS is (absent: not given)
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,7 @@ class VillageResult:
     install_codes: dict[str, str]  # station code -> installation code
     unlock_codes: dict[str, list[str]]  # station code -> one-time unlock codes
     trustee_pins: dict[int, str]
+    voters_by_sex: dict[str, dict[str, int]]  # station code -> {"L": n, "P": n} (listed only)
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:
@@ -81,7 +92,8 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 
 
 def _write_package(
-    task: VillageTask, st: StationTask, pins: list[str], install: str, unlock: list[str]
+    task: VillageTask, st: StationTask, pins: list[str], install: str, unlock: list[str],
+    sealed_voters: bytes | None = None,
 ) -> bytes:
     pkg = task.root / PACKAGES_DIR / package_name(task.village.code, st.code)
     pkg.mkdir(parents=True)
@@ -95,6 +107,8 @@ def _write_package(
             install, unlock, task.kdf,
         ),  # fmt: skip
     }
+    if sealed_voters is not None:
+        contents[VOTERS_FILE] = sealed_voters
     photos = [c.photo for c in task.village.candidates if c.photo is not None]
     if photos:
         (pkg / PHOTO_DIR).mkdir()
@@ -122,8 +136,19 @@ def provision_village(task: VillageTask) -> VillageResult:
     officer_pins: dict[str, list[str]] = {}
     install_codes: dict[str, str] = {}
     unlock_codes: dict[str, list[str]] = {}
+    by_sex: dict[str, dict[str, int]] = {}
     sheets = task.root / OFFICER_SHEETS_DIR
     for st in task.stations:
+        sealed = None
+        if st.code in task.voters:
+            vl = VoterList(task.header.election_id, v.code, st.code, task.voters[st.code],
+                           new_invitation_key())
+            sealed = seal_voter_list(vl, Ed25519PrivateKey.from_private_bytes(st.kiosk_key))
+            by_sex[st.code] = vl.count_by_sex()
+            invitations_pdf(
+                task.header, v, vl, task.root / INVITATIONS_DIR / f"{v.code}_{st.code}.pdf",
+                task.voting_hours, task.locations.get(st.code),
+            )  # fmt: skip
         pins = [new_pin()]
         while len(pins) < 2:
             pin = new_pin()
@@ -131,7 +156,7 @@ def provision_village(task: VillageTask) -> VillageResult:
                 pins.append(pin)
         install = new_code()
         unlock = [new_code() for _ in range(UNLOCK_CODES_PER_STATION)]
-        manifests[st.code] = _write_package(task, st, pins, install, unlock)
+        manifests[st.code] = _write_package(task, st, pins, install, unlock, sealed)
         officer_pins[st.code] = pins
         install_codes[st.code] = install
         unlock_codes[st.code] = unlock
@@ -156,5 +181,5 @@ def provision_village(task: VillageTask) -> VillageResult:
         task.header, v, trustee_pins, task.root / TRUSTEE_SHEETS_DIR / f"{v.code}.pdf"
     )
     return VillageResult(
-        v.code, manifests, officer_pins, install_codes, unlock_codes, trustee_pins
+        v.code, manifests, officer_pins, install_codes, unlock_codes, trustee_pins, by_sex
     )

@@ -99,24 +99,22 @@ def test_invitation_checks_station_and_mac() -> None:
         invitation_text(vl, 41)
 
 
-def test_invitation_with_dotted_village_code() -> None:
-    """Village codes are Kemendagri codes with dots (spec ids allow them): an invitation
-    of such a station reads back; one of a station whose codes differ only in where the
-    dot falls has the same text but not the same MAC (the MAC hashes village and station
-    as separate, length-prefixed parts), so it is refused as forged."""
-    ids = (IDS[0], "32.01.01.2001", "TPS.01")
-    vl = _list(40, ids)
-    text = invitation_text(vl, 17)
-    assert text.startswith("SDI1.32.01.01.2001.TPS.01.17.")
-    assert read_invitation(text, vl) == 17
-    shifted = _list(40, (IDS[0], "32.01.01.2001.TPS", "01"))
-    assert invitation_text(shifted, 17)[:-16] == text[:-16]
-    with pytest.raises(InvitationError) as forged:
-        read_invitation(invitation_text(shifted, 17), vl)
-    assert forged.value.reason == "forged"
-    with pytest.raises(InvitationError) as foreign:
-        read_invitation(text.replace("TPS.01", "TPS.02"), vl)
-    assert foreign.value.reason == "foreign"
+def test_invitation_with_dotted_codes() -> None:
+    """Village codes such as the sample's "06.099.1206.17091" contain dots (allowed in ids):
+    the text is read from the right and the rest compared whole with the station's codes."""
+    vl = _list(5, (IDS[0], "06.099.1206.17091", "TPS-01"))
+    text = invitation_text(vl, 3)
+    assert text.startswith("SDI1.06.099.1206.17091.TPS-01.3.")
+    assert read_invitation(text, vl) == 3
+    for ids in ((IDS[0], "06.099.1206.17091", "TPS-02"), (IDS[0], "06.099.1206", "17091.TPS-01"),
+                (IDS[0], "06.099.1206.1709", "TPS-01")):
+        other = _list(5, ids)
+        with pytest.raises(InvitationError) as foreign:
+            read_invitation(invitation_text(other, 3), vl)
+        # the same text with another split of the dots is the same station's text: the MAC
+        # (over village and station separately) still refuses it
+        assert foreign.value.reason == ("forged" if ids[1] + "." + ids[2] == "06.099.1206.17091.TPS-01"
+                                        else "foreign")
 
 
 @pytest.mark.parametrize(

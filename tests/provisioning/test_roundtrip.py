@@ -154,15 +154,19 @@ def test_cli_sample_create_verify(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
             "2",
             "--seed",
             "3",
+            "--dpt",
+            "20-40",
             "--out",
             str(spec),
         ],
     )
     assert r.exit_code == 0, r.output
+    assert sorted(spec.glob("dpt/*/*.csv"))  # voter lists by default
     monkeypatch.setenv("SUARADESA_AUTHORITY_PASSPHRASE", "a long enough passphrase")
     r = runner.invoke(group, ["create", str(spec), "--out", str(out), "--workers", "1"])
     assert r.exit_code == 0, r.output
     assert "Authority key id" in r.output
+    assert "invitation letters" in r.output and sorted(out.glob("personal-data/invitations/*.pdf"))
     r = runner.invoke(group, ["verify", str(out)])
     assert r.exit_code == 0, r.output
     r = runner.invoke(group, ["check-key", str(out)])
