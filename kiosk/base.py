@@ -127,7 +127,6 @@ class KioskEngineBase:
         self.voter = sm.VoterSession()
         self._pending_receipt: tuple[str, str] | None = None
         self._slot_size_cache: int | None = None
-        self.package_path = Path(package_path)
         self._given_voters = voter_list
         self.voters: vl.VoterList | None = None  # opened with the kiosk key at login
         self._by_dpt: dict[int, vl.Voter] = {}
@@ -247,15 +246,15 @@ class KioskEngineBase:
         test handed in); PackageRejected if it is sealed for another station or kiosk."""
         given = self._given_voters
         if given is None:
-            path = self.package_path / vl.VOTERS_FILE
-            if not path.is_file():
+            sealed = self.package.sealed_voters  # listed in the verified manifest
+            if sealed is None:
                 self.voters = None
                 return
             cert = self.package.certificate
             try:
-                given = vl.open_voter_list(path.read_bytes(), private_key,
-                                           cert.election_id, cert.village, cert.station)
-            except (OSError, BallotCoreError) as exc:
+                given = vl.open_voter_list(sealed, private_key, cert.election_id,
+                                           cert.village, cert.station)
+            except BallotCoreError as exc:
                 raise PackageRejected(str(exc)) from exc
         cert = self.package.certificate
         if (given.election_id, given.village, given.station) != (

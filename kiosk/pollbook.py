@@ -200,6 +200,17 @@ class PollbookActions(KioskEngineBase):
         when = self._record(v.dpt_number, v.nik, v.name, v.sex, None, "scan")
         return self._view(v, {v.dpt_number: when})
 
+    def scan_check_in(self, timeout: float = 0.0) -> VoterView | None:
+        """Wait up to `timeout` seconds for the station's scanner to read a code and check
+        in the voter its invitation names (`check_in_invitation`); None if nothing was
+        scanned (no scanner, or nothing within the time). Not under the engine lock while
+        waiting, so `status()` stays responsive."""
+        scanner = self.devices.scanner
+        text = None if scanner is None else scanner.read(timeout)
+        if text is None:
+            return None
+        return self.check_in_invitation(text)
+
     @locked
     def add_dptb(self, nik: str, name: str, sex: str, reason: str) -> VoterView:
         """Check in a voter who is not on the DPT but entitled (DPTb): the NIK (16
