@@ -18,6 +18,9 @@ signed envelope (`ballotcore.signing.SignedRecord.to_bytes()`), conventionally n
                   ballot id; OPTIONAL: present only when not empty, so a bundle without a
                   challenge is byte-identical to one made before challenges existed, and a
                   verifier that predates them refuses (unknown field) rather than miscounts
+    pollbook      {"checkins", "by_sex": {"L", "P"}, "dptb", "paper_records"}: the poll
+                  book's counts (`ballotcore.pollbook`); OPTIONAL, present only for a
+                  station whose package has a voter list (the same reasoning)
 
 Building is deterministic: the same kiosk state always gives byte-identical bundles.
 """
@@ -43,6 +46,7 @@ from ballotcore.codec import (
 from ballotcore.elgamal import Ciphertext
 from ballotcore.errors import RecordError
 from ballotcore.eventlog import EventEntry
+from ballotcore.pollbook import PollbookCounts
 from ballotcore.proofs import EqualityProof
 from ballotcore.signing import SignedRecord
 from ballotcore.spoiled import SignedSpoiled, sort_spoiled
@@ -80,6 +84,7 @@ class StationBundle:
     ballot_count: int
     voided: int
     spoiled: tuple[SignedSpoiled, ...] = ()
+    pollbook: PollbookCounts | None = None  # only for a station with a voter list
 
     def to_body(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -114,6 +119,8 @@ class StationBundle:
         }
         if self.spoiled:
             body["spoiled"] = [s.to_body() for s in sort_spoiled(self.spoiled)]
+        if self.pollbook is not None:
+            body["pollbook"] = self.pollbook.to_body()
         return body
 
     def to_bytes(self) -> bytes:
@@ -143,7 +150,8 @@ class StationBundle:
                 "events",
                 "counts",
             }
-            | ({"spoiled"} if "spoiled" in body else set()),
+            | ({"spoiled"} if "spoiled" in body else set())
+            | ({"pollbook"} if "pollbook" in body else set()),
             "bundle",
         )
         ballots: list[SignedBallot] = []
@@ -196,6 +204,8 @@ class StationBundle:
             field(counts, "ballots", int),
             field(counts, "voided", int),
             spoiled,
+            None if "pollbook" not in body
+            else PollbookCounts.from_body(field(body, "pollbook", dict)),
         )
 
 

@@ -21,6 +21,10 @@ With `full=True` also: every ballot's kiosk signature and proofs, the aggregate 
 from the ballots, every trustee's partial-decryption proof against the Feldman
 commitments, and the decrypted counts recomputed from k partials.
 
+Poll book (a station with a voter list): the bundle's `pollbook` counts equal the log's
+check-ins and last paper count (`ballotcore.pollbook.check_pollbook`); differences among
+the four counts are anomalies for the reader (`pollbook.findings`), not errors.
+
 `VerifiedBundle.findings` (facts to show an official that do not invalidate a bundle) is
 empty in this version: more ballots than activations or than the DPT used to be findings
 and are now errors, because every ballot needs an activation and a voter.
@@ -32,7 +36,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-from ballotcore import elgamal, reconcile, signing, trustees
+from ballotcore import elgamal, pollbook, reconcile, signing, trustees
 from ballotcore.ballot import verify_ballot
 from ballotcore.bundle import BALLOT_LABEL, LABEL, StationBundle
 from ballotcore.errors import SignatureError, VerificationError
@@ -164,6 +168,7 @@ def _reconcile(
         threshold,
     )
     reconcile.check_challenges(log, len(bundle.spoiled))
+    pollbook.check_pollbook(bundle.events, bundle.pollbook)
     spoiled = [s.spoiled.ballot for s in bundle.spoiled]
     reconcile.check_no_ballot_ids(
         bundle.events,

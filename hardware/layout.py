@@ -276,4 +276,10 @@ def layout_receipt(content: ReceiptContent, width: PaperWidth) -> Document:
         return layout_results_report(content, width)
     if isinstance(content, TrusteeCardReprint):
         return layout_trustee_card(content, width)
+    from hardware import pollbook_receipts as pb  # it builds on this module's helpers
+
+    if isinstance(content, pb.CloseReport):
+        return pb.layout_close_report(content, width)
+    if isinstance(content, pb.AttendanceList):
+        return pb.layout_attendance(content, width)
     raise TypeError(f"not receipt content: {type(content).__name__}")

@@ -17,9 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Union
 
 from hardware import text as tx
 from hardware.errors import ReceiptContentError
+
+if TYPE_CHECKING:  # they build on Station and on hardware.layout (an import cycle at run time)
+    from hardware.pollbook_receipts import AttendanceList, CloseReport
 
 
 def _require_text(value: str, what: str) -> None:
@@ -189,6 +193,7 @@ class TrusteeCardReprint:
             raise ReceiptContentError("card_data must be non-empty bytes")
 
 
-ReceiptContent = (
-    ZeroReport | VoterRecord | TakeHomeSlip | ChallengeReceipt | ResultsReport | TrusteeCardReprint
-)
+ReceiptContent = Union[  # the poll-book receipts are forward references (import cycle)
+    ZeroReport, VoterRecord, TakeHomeSlip, ChallengeReceipt, ResultsReport, TrusteeCardReprint,
+    "CloseReport", "AttendanceList",
+]

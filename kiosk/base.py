@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ballotcore import package as pkg
+from ballotcore import pollbook
+from ballotcore import voterlist as vl
 from ballotcore.errors import BallotCoreError
 from ballotcore.results import box_root
 from ballotcore.rng import OS_RANDOM, RandomSource
@@ -79,6 +81,7 @@ class KioskEngineBase:
         check_dates: bool = True,
         rng: RandomSource = OS_RANDOM,
         device_dir: Path | None = None,
+        voter_list: vl.VoterList | None = None,
     ) -> None:
         """Load and verify the package (PackageRejected otherwise); nothing is unlocked yet.
 
@@ -86,7 +89,8 @@ class KioskEngineBase:
         CSPRNG (`secrets`) unless a test injects another source. `device_dir` is where the
         kiosk keeps its device secret and installations (default `<data>/device`,
         `kiosk.device`); an uninstalled package needs `install(code)` before any officer
-        PIN is accepted."""
+        PIN is accepted. `voter_list` hands in the station's voter list instead of the
+        sealed one in the package (tests; `kiosk.pollbook`)."""
         self._lock = threading.RLock()
         self._rng = rng
         self.clock: Clock = clock or SystemClock()
@@ -123,6 +127,11 @@ class KioskEngineBase:
         self.voter = sm.VoterSession()
         self._pending_receipt: tuple[str, str] | None = None
         self._slot_size_cache: int | None = None
+        self._given_voters = voter_list
+        self.voters: vl.VoterList | None = None  # opened with the kiosk key at login
+        self._by_dpt: dict[int, vl.Voter] = {}
+        self._niks: dict[str, int] = {}
+        self._index: list[tuple[vl.Voter, str]] = []
 
     # ------------------------------------------------------------ helpers
     def _now(self) -> str:
@@ -161,6 +170,7 @@ class KioskEngineBase:
         return step
 
     def _open_store(self, private_key: Ed25519PrivateKey, slot: int) -> None:
+        self._load_voter_list(private_key)  # first: a list that does not open stops here
         store = KioskStore(self.data_dir, database_key(private_key, self.package))
         cert = self.package.certificate
         now = self._now()
@@ -231,6 +241,30 @@ class KioskEngineBase:
     def _empty_root(self) -> str:
         return box_root([]).hex()
 
+    def _load_voter_list(self, private_key: Ed25519PrivateKey) -> None:
+        """Open the station's sealed list with the unlocked kiosk key (or take the one a
+        test handed in); PackageRejected if it is sealed for another station or kiosk."""
+        given = self._given_voters
+        if given is None:
+            sealed = self.package.sealed_voters  # listed in the verified manifest
+            if sealed is None:
+                self.voters = None
+                return
+            cert = self.package.certificate
+            try:
+                given = vl.open_voter_list(sealed, private_key, cert.election_id,
+                                           cert.village, cert.station)
+            except BallotCoreError as exc:
+                raise PackageRejected(str(exc)) from exc
+        cert = self.package.certificate
+        if (given.election_id, given.village, given.station) != (
+                cert.election_id, cert.village, cert.station):
+            raise PackageRejected("the voter list belongs to another station")
+        self.voters = given
+        self._by_dpt = given.by_dpt()
+        self._niks = {v.nik: v.dpt_number for v in given.voters}
+        self._index = [(v, v.name.casefold()) for v in given.voters]
+
     # ------------------------------------------------------------ queries
     @locked
     def status(self) -> Status:
@@ -264,7 +298,28 @@ class KioskEngineBase:
             installed=self.pins.installation is not None,
             pin_tries_before_wait=pinstate.remaining_free(self.pins.record),
             receipts_pending=getattr(self, "_unprinted", None) is not None,
+            **self._pollbook_status(),
         )
+
+    def _pollbook_counts(self) -> pollbook.PollbookCounts | None:
+        """The bundle's `pollbook` field, from the signed log (None without a list)."""
+        if self.voters is None:
+            return None
+        return pollbook.from_log(self._db().events()).counts
+
+    def _pollbook_status(self) -> dict[str, Any]:
+        """The poll-book part of `status()`; the differences once the polls are closed."""
+        store = self.store
+        if store is None or self.voters is None:
+            return {}
+        checkins, activations = store.checkin_count(), int(store.get("activations", 0))
+        found: tuple[str, ...] = ()
+        if self._polls() in pm.SEALED_STATES:
+            log = pollbook.from_log(store.events())
+            found = tuple(f.text() for f in pollbook.findings(
+                log.counts, activations, int(store.get("ballots", 0)), log.unbacked))
+        return {"pollbook": True, "checkins": checkins,
+                "checkins_waiting": max(0, checkins - activations), "pollbook_findings": found}
 
     # ------------------------------------------------------------ installation, recovery
     @locked

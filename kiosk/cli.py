@@ -25,7 +25,7 @@ def _progress(message: str) -> None:
 @group.command()
 @click.option("--package", "package", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="Station package folder (.sdpkg).")
 @click.option("--data", required=True, type=click.Path(file_okay=False, path_type=Path), help="Kiosk data folder (created; must not hold a database yet).")
-@click.option("--deck", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="CSV of candidate numbers, one row per voter; a row N,challenge checks a ballot for N (spoiled, not counted) before casting N.")
+@click.option("--deck", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="CSV, one row per voter: N (candidate), N,challenge (check a ballot for N, spoiled, then cast N), D,N or D,N,challenge (check in DPT number D first; a station with a voter list).")
 @click.option("--trustee-cards", "cards", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder with trustee-<n>.sdcard files (or <village>/ sub-folders).")
 @click.option("--export", "export_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder (the USB stick) to write the .sdbundle to.")
 @click.option("--pins", "pins", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="PIN file (default: the election's secret/pins.json).")
@@ -33,16 +33,17 @@ def _progress(message: str) -> None:
 @click.option("--mode", type=click.Choice(["official", "test"]), default="official", show_default=True, help="Polls mode.")
 @click.option("--trustees", type=int, help="How many trustees present their cards (default: k).")
 @click.option("--printer-out", "printer_out", type=click.Path(file_okay=False, path_type=Path), help="Print through the real ESC/POS driver to a simulated printer that saves every receipt as PNG and text in this folder.")
+@click.option("--paper-records", "paper_records", type=click.IntRange(0), help="Paper records counted in the audit box, entered at the close (station with a voter list; default: the number printed).")
 def simulate(package: Path, data: Path, deck: Path, cards: Path, export_dir: Path,
              pins: Path | None, authority: str | None, mode: str, trustees: int | None,
-             printer_out: Path | None) -> None:
+             printer_out: Path | None, paper_records: int | None) -> None:
     """Run a whole polling day headless; print the results as JSON on the last line."""
     from kiosk.simulate import SimulationError
     from kiosk.simulate import simulate as run
 
     try:
         summary = run(package, data, deck, cards, export_dir, pins, authority, mode, trustees,
-                      _progress, printer_out=printer_out)
+                      _progress, printer_out=printer_out, paper_records=paper_records)
     except SimulationError as exc:
         raise click.ClickException(str(exc)) from exc
     sys.stdout.write(json.dumps(summary, sort_keys=True) + "\n")

@@ -7,7 +7,8 @@ Life of a polling day (every call is documented in docs/KIOSK.md)::
     e.readiness()                   # checks; setup -> ready when all pass
     e.open_polls(pin)               # prints the zero report, ready -> open
     e.activate_ballot(pin); e.select(2); e.review(); r = e.cast(); e.confirm_cast()
-    e.close_polls(pin)              # aggregate, open|paused -> closed
+    e.check_in(dpt) / e.check_in_invitation(qr) / e.add_dptb(...)   # with a voter list
+    e.close_polls(pin, paper_records=n)   # aggregate, open|paused -> closed, close report
     e.add_trustee(card, tpin)       # k times: partial decryptions, each proof checked
     e.compute_results()             # closed -> results, signed, results report printed
     e.export(usb_dir)               # signed bundle, verified on read-back -> exported
@@ -21,12 +22,13 @@ actions are logged in the event log.
 from __future__ import annotations
 
 from kiosk.base import database_key
+from kiosk.pollbook import PollbookActions
 from kiosk.polling import PollingActions
 from kiosk.tallying import TallyingActions
 from kiosk.voting import VotingActions
 
 
-class KioskEngine(PollingActions, VotingActions, TallyingActions):
+class KioskEngine(PollbookActions, PollingActions, VotingActions, TallyingActions):
     """One polling station's kiosk: see the module docstring and docs/KIOSK.md."""
 
     def close(self) -> None:

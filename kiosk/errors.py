@@ -23,6 +23,8 @@ and the appliance shows "out of service" and restarts, never a silent wrong stat
     │   └── UnlockRefused          an unlock code was refused (.reason: garbled, foreign,
     │                              used, not-locked)
     ├── TransitionRefused      the polls or voter-session state does not allow this action
+    ├── CheckInRefused         a poll-book check-in was refused (.reason: already, garbled,
+    │                          foreign, forged, unknown, invalid, no-list; .first_time)
     ├── SelectionError         a candidate number that is not on this ballot, or no choice
     ├── SessionTimedOut        the voter session was voided by the idle timeout
     ├── NotReady               readiness checks failed (.failures lists them)
@@ -252,3 +254,20 @@ class ExportError(KioskError):
 
     def __init__(self, english: str, indonesian: str | None = None):
         super().__init__(english, indonesian or f"Ekspor gagal: {english}")
+
+
+class CheckInRefused(KioskError):
+    """A check-in (or a DPTb addition) the poll book refused; nothing was recorded.
+
+    `reason`: "already" (checked in before, at local time `first_time`), "garbled",
+    "foreign", "forged" (an invitation QR, `ballotcore.voterlist.read_invitation`),
+    "unknown" (no such DPT number), "invalid" (a DPTb entry that is not well formed or is
+    on the DPT), "no-list" (this station's package has no voter list), "not-open"."""
+
+    message_id = "kiosk.checkin.refused"
+
+    def __init__(self, reason: str, english: str, indonesian: str,
+                 first_time: str | None = None) -> None:
+        super().__init__(english, indonesian, f"kiosk.checkin.{reason}")
+        self.reason = reason
+        self.first_time = first_time

@@ -61,6 +61,18 @@ EVENTS: dict[str, str] = {
     "session.timed_out": "The voter session timed out and was voided; nothing was stored.",
     "session.voided_on_restart": "A session open at a power cut was voided on restart.",
     "session.transition_refused": "A voter-session action was refused (detail: state, action).",
+    # poll book (a station whose package has a voter list): no name, NIK or DPT number
+    "voter.checked_in": "An officer checked a voter in against the voter list or added a "
+    "DPTb voter (detail: sex L|P, list dpt|dptb; no identity). Counts check-ins; each "
+    "allows one activation.",
+    "voter.checkin_refused": "A check-in was refused (detail: reason already, garbled, "
+    "foreign, forged, unknown, invalid); nothing was counted.",
+    "pollbook.paper_counted": "After the close the officers entered the number of paper "
+    "records counted in the audit box (detail: paper_records, officer slot); the last one "
+    "counts.",
+    "report.close_printed": "The close report with the four poll-book counts was printed "
+    "(detail: status, anomalies).",
+    "report.close_failed": "The close report could not be printed (detail: status).",
     # ballots
     "ballot.cast": "A ballot was recorded (no content: not which, not where).",
     "ballot.challenged": "The voter checked the committed ballot (Benaloh challenge): it was "

@@ -3,9 +3,24 @@
 Install the package on the kiosk (installation code from the PIN file) if needed, open
 (readiness, zero report), one activation + selection + review + cast + confirmation
 per deck row (a row `N,challenge` first commits a ballot for N and checks it - a Benaloh
-challenge, the ballot is spoiled - then selects N again, commits and casts), close, k trustees, results, export; on simulated hardware (in-memory
-printer and scanner, `kiosk.devices`, or with `printer_out` the real ESC/POS driver on a
-pty printer simulator that renders every receipt to PNG and text). Used by the demo and the end-to-end tests.
+challenge, the ballot is spoiled - then selects N again, commits and casts), close, k
+trustees, results, export; on simulated hardware (in-memory printer and scanner,
+`kiosk.devices`, or with `printer_out` the real ESC/POS driver on a pty printer
+simulator that renders every receipt to PNG and text). Used by the demo and the
+end-to-end tests.
+
+Deck rows (CSV; a first row that does not start with a number is a header):
+
+    N                 vote for candidate N
+    N,challenge       check a ballot for N (spoiled, not counted), then cast N
+    D,N               check in DPT number D, then vote for N (a station with a voter list)
+    D,N,challenge     both
+
+The second cell tells them apart: `challenge` (a word) or a candidate number. On a
+station with a voter list a row without D checks in the next voter not yet checked in,
+in DPT order; a D checked in before is refused by the kiosk, counted in
+`checkins_refused`, and that row casts nothing. At the close the officers enter the
+audit-box count: `paper_records` (default: the paper records printed).
 """
 
 from __future__ import annotations
@@ -18,9 +33,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ballotcore.voterlist import VoterList
 from kiosk.devices import ContentPrinter, HardwarePrinter, MemoryContentPrinter, MemoryScanner
 from kiosk.engine import KioskEngine
-from kiosk.errors import KioskError
+from kiosk.errors import CheckInRefused, KioskError
+from kiosk.voting import PRINTED
 
 
 class SimulationError(Exception):
@@ -36,32 +53,40 @@ class Pins:
 
 @dataclass(frozen=True)
 class DeckRow:
-    """One voter of a simulated day: the candidate cast, after a challenge if `challenge`."""
+    """One voter of a simulated day: the candidate cast, after a challenge if `challenge`;
+    `dpt` is the DPT number checked in first (None: the next one, or no voter list)."""
 
     number: int
     challenge: bool = False
+    dpt: int | None = None
 
 
 def read_deck(path: Path) -> list[DeckRow]:
-    """One row per voter: the candidate number in the first column (a non-numeric header
-    is skipped), optionally `challenge` in the second (check a ballot for N, then cast N)."""
+    """One row per voter (module docstring): `N`, `N,challenge`, `D,N` or
+    `D,N,challenge`; a non-numeric first row is a header and skipped."""
     numbers: list[DeckRow] = []
     with open(path, newline="", encoding="utf-8") as fh:
         for line_no, row in enumerate(csv.reader(fh), start=1):
-            if not row or not row[0].strip():
+            cells = [c.strip() for c in row]
+            while cells and not cells[-1]:
+                cells.pop()
+            if not cells or not cells[0]:
                 continue
-            cell = row[0].strip()
-            if not cell.isdigit():
+            if not cells[0].isdigit():
                 if line_no == 1:
                     continue
-                raise SimulationError(f"{path}, line {line_no}: {cell!r} is not a candidate number")
-            extra = [c.strip() for c in row[1:] if c.strip()]
-            if extra not in ([], ["challenge"]):
+                raise SimulationError(f"{path}, line {line_no}: {cells[0]!r} is not a number")
+            dpt: int | None = None
+            if len(cells) >= 2 and cells[1].isdigit():
+                dpt, cells = int(cells[0]), cells[1:]
+            if cells[1:] not in ([], ["challenge"]):
                 raise SimulationError(
-                    f"{path}, line {line_no}: after the candidate number only 'challenge' "
-                    f"may follow, not {','.join(extra)!r}"
-                )
-            numbers.append(DeckRow(int(cell), bool(extra)))
+                    f"{path}, line {line_no}: after the numbers only 'challenge' may follow "
+                    f"(rows N, N,challenge, D,N or D,N,challenge: DPT number D, candidate N), "
+                    f"not {','.join(row)!r}")
+            if dpt is not None and dpt < 1:
+                raise SimulationError(f"{path}, line {line_no}: DPT numbers start at 1")
+            numbers.append(DeckRow(int(cells[0]), len(cells) > 1, dpt))
     return numbers
 
 
@@ -99,9 +124,11 @@ def run_day(
     trustees: int | None = None,
     mode: str = "official",
     progress: Callable[[str], None] = lambda _m: None,
+    paper_records: int | None = None,
 ) -> dict[str, Any]:
     """Run the day on `engine` (installing its package first if this kiosk has not got it
-    yet); return the summary printed as the last JSON line."""
+    yet); return the summary printed as the last JSON line. `paper_records` is the
+    audit-box count entered at the close (default: the paper records printed)."""
     officer, other = pins.officers[0], pins.officers[-1]
     if not engine.status().installed:
         if pins.install_code is None:
@@ -117,7 +144,25 @@ def run_day(
     engine.open_polls(officer)
     progress(f"polls open; casting {len(deck)} ballots")
     spoiled: list[dict[str, Any]] = []
+    pollbook = engine.voters is not None
+    if not pollbook and any(r.dpt is not None for r in deck):
+        raise SimulationError("the deck names DPT numbers but this station has no voter list")
+    unvisited = iter([v.dpt_number for v in engine.voters.voters] if engine.voters else [])
+    named = {r.dpt for r in deck if r.dpt is not None}
+    refused = printed = 0
     for i, row in enumerate(deck, start=1):
+        if pollbook:
+            dpt = row.dpt if row.dpt is not None else next(
+                (d for d in unvisited if d not in named), None)
+            if dpt is None:
+                raise SimulationError(f"deck row {i}: every voter on the list has checked in")
+            try:
+                engine.check_in(dpt)
+            except CheckInRefused as exc:
+                if exc.reason not in ("already", "unknown"):
+                    raise
+                refused += 1
+                continue
         engine.activate_ballot(other)
         engine.select(row.number)
         engine.review()
@@ -129,11 +174,13 @@ def run_day(
             engine.select(row.number)
             engine.review()
             engine.commit()
-        engine.cast()
+        receipt = engine.cast()
+        printed += receipt.voter_record_status in PRINTED
         engine.confirm_cast()
         if i % 500 == 0:
             progress(f"{i} ballots cast")
-    engine.close_polls(officer)
+    paper = printed if paper_records is None else paper_records
+    engine.close_polls(officer, paper_records=paper if pollbook else None)
     wanted = engine.village.threshold if trustees is None else trustees
     used = 0
     for index in sorted(cards):
@@ -166,6 +213,10 @@ def run_day(
         "bundle": str(report.path),
         "sha256": report.sha256,
         "spoiled": sorted(spoiled, key=lambda s: str(s["tracking_code"])),
+        "checkins": status.checkins,
+        "checkins_refused": refused,
+        "paper_records": paper if pollbook else None,
+        "pollbook_findings": list(status.pollbook_findings),
     }
 
 
@@ -173,6 +224,7 @@ def simulate(
     package: Path, data: Path, deck_path: Path, cards_dir: Path, export_dir: Path,
     pins_path: Path | None, authority: str | None, mode: str, trustees: int | None,
     progress: Callable[[str], None], printer_out: Path | None = None,
+    paper_records: int | None = None, voter_list: VoterList | None = None,
 ) -> dict[str, Any]:
     """Build the engine with simulated hardware and run the day (see `run_day`).
 
@@ -180,6 +232,7 @@ def simulate(
     (`hardware.printer.SerialPrinter`) to an in-process pty `PrinterSimulator` that
     renders every receipt (zero report, voter records, slips, results report with its QR
     codes) to `receipt-NNNN.png` / `.txt` in that folder; otherwise the in-memory printer.
+    `voter_list` stands in for the package's sealed list (tests).
     """
     election_root = Path(package).resolve().parent.parent
     if authority is None and (election_root / "authority.txt").is_file():
@@ -194,7 +247,7 @@ def simulate(
             sim, printer = _paper_printer(Path(printer_out), stack)
         engine = KioskEngine(
             package, data, printer=printer, scanner=MemoryScanner(),
-            expected_authority=authority,
+            expected_authority=authority, voter_list=voter_list,
         )
         stack.callback(engine.close)
         try:
@@ -207,7 +260,8 @@ def simulate(
             bad = sorted({r.number for r in deck if r.number not in valid})
             if bad:
                 raise SimulationError(f"the deck names candidates {bad} not on this ballot")
-            summary = run_day(engine, deck, pins, cards, export_dir, trustees, mode, progress)
+            summary = run_day(engine, deck, pins, cards, export_dir, trustees, mode, progress,
+                              paper_records)
         except KioskError as exc:
             raise SimulationError(str(exc)) from exc
     if sim is not None:  # stopped by the stack: every queued receipt has been rendered

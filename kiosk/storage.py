@@ -23,6 +23,12 @@ is no rowid, no timestamp and no sequence number next to a ballot; the event log
 only that *a* ballot was cast. After each confirmation the engine checkpoints and
 truncates the WAL (`truncate_wal`), so no journal keeps the order of recent writes.
 
+Poll book (`checkins`, migration 0003): one row per checked-in voter, in check-in order
+with its UTC time: that is the attendance list (daftar hadir) the committee receives
+anyway. A row names the voter (DPT number, or NULL and a reason for a DPTb voter) and
+never an activation or a ballot: activations are only counted against check-ins, so
+nothing in the file pairs a voter with a session, let alone with a slot.
+
 Spoiled (challenged) ballots: a committed ballot's id is a free slot's id; a challenge
 deletes that (empty) slot, so the id is never used for a cast, and stores the spoiled
 record with its signature in `spoiled`, a WITHOUT ROWID table keyed by the same random
@@ -72,6 +78,20 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         "0002_spoiled",
         """
         CREATE TABLE spoiled (id BLOB PRIMARY KEY, record BLOB NOT NULL) WITHOUT ROWID;
+        """,
+    ),
+    (
+        "0003_pollbook",
+        """
+        CREATE TABLE checkins (
+            seq INTEGER PRIMARY KEY,
+            dpt INTEGER UNIQUE,
+            nik TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            sex TEXT NOT NULL,
+            reason TEXT,
+            time TEXT NOT NULL
+        );
         """,
     ),
 )
@@ -165,6 +185,13 @@ class Transaction:
             raise StorageError("the challenged ballot's slot is not free")
         self._conn.execute("INSERT INTO spoiled (id, record) VALUES (?, ?)", (slot_id, record))
 
+    def add_checkin(self, dpt: int | None, nik: str, name: str, sex: str, reason: str | None,
+                    time: str) -> None:
+        """Append one check-in (the UNIQUE constraints refuse a second one of a voter)."""
+        self._conn.execute(
+            "INSERT INTO checkins (dpt, nik, name, sex, reason, time) VALUES (?, ?, ?, ?, ?, ?)",
+            (dpt, nik, name, sex, reason, time))
+
     def put_partial(self, index: int, record: bytes) -> None:
         self._conn.execute("INSERT INTO partials (idx, record) VALUES (?, ?)", (index, record))
 
@@ -173,6 +200,7 @@ class Transaction:
         self._conn.execute("DELETE FROM slots")
         self._conn.execute("DELETE FROM partials")
         self._conn.execute("DELETE FROM spoiled")
+        self._conn.execute("DELETE FROM checkins")
         for name in ("slot_size", "aggregate", "results", "bundle_events"):
             self._conn.execute("DELETE FROM meta WHERE name = ?", (name,))
 
@@ -280,6 +308,21 @@ class KioskStore:
             raw = bytes(record)
             out.append((raw[:-SIG_BYTES], raw[-SIG_BYTES:]))
         return out
+
+    def checkins(self) -> list[tuple[int | None, str, str, str, str | None, str]]:
+        """Every check-in (dpt or None, nik, name, sex, reason, UTC time) in check-in order."""
+        return [(None if d is None else int(d), str(n), str(m), str(s), r, str(t))
+                for d, n, m, s, r, t in self._conn.execute(
+                    "SELECT dpt, nik, name, sex, reason, time FROM checkins ORDER BY seq")]
+
+    def checkin_count(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM checkins").fetchone()[0])
+
+    def checkin_of(self, dpt: int | None, nik: str) -> str | None:
+        """The UTC time of an earlier check-in of this DPT number or NIK, or None."""
+        row = self._conn.execute(
+            "SELECT time FROM checkins WHERE dpt = ? OR nik = ?", (dpt, nik)).fetchone()
+        return None if row is None else str(row[0])
 
     def ballot_count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM slots WHERE filled = 1").fetchone()[0])

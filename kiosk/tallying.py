@@ -198,6 +198,7 @@ class TallyingActions(KioskEngineBase):
             tuple(store.events()),
             int(store.get("activations")), int(store.get("ballots")), int(store.get("voided")),
             sort_spoiled([SignedSpoiled(SpoiledBallot.from_bytes(b), s) for b, s in store.spoiled()]),
+            self._pollbook_counts(),
         )
         return sign_record(self._kiosk_key(), BUNDLE_LABEL, bundle.to_bytes()).to_bytes()
 

@@ -44,6 +44,10 @@ class Status:
     installed: bool = True  # False: the installation code must be entered first
     pin_tries_before_wait: int = 5  # wrong PINs still possible before a wait is imposed
     receipts_pending: bool = False  # the last cast's paper is missing: reprint (officer PIN)
+    pollbook: bool = False  # the package has a voter list: activations need check-ins
+    checkins: int = 0  # check-ins of the current box
+    checkins_waiting: int = 0  # checked-in voters not yet activated
+    pollbook_findings: tuple[str, ...] = ()  # after the close: differences among the counts
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,10 @@ class VotingActions(KioskEngineBase):
             # Every ballot needs a voter on the DPT; a bundle with more is refused
             # (docs/PROTOCOL.md 4.9), so the kiosk never records one more.
             raise self._refuse("polls", "activate", "as many ballots as the DPT were cast")
+        if self.voters is not None and self._db().checkin_count() <= int(
+                self._db().get("activations", 0)):
+            # poll book: every activation uses one check-in that had none (kiosk.pollbook)
+            raise self._refuse("session", "activate", "no checked-in voter is waiting")
         slot = self._officer(pin)
         printer = self.devices.printer_status()
         if printer not in PRINTED:

@@ -28,7 +28,9 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ballotcore import pollbook
 from ballotcore.codec import canonical_json, scalar_hex
+from ballotcore.eventlog import EventEntry
 from ballotcore.results import aggregate_hash, box_root
 from ballotcore.verify import VerifiedBundle
 
@@ -56,6 +58,9 @@ class BundleFacts:
     partials: tuple[tuple[int, str], ...]  # (trustee index, digest of the partial)
     results: bytes | None  # the signed results envelope, or None
     exported_at: str  # time of the last event-log entry
+    # the poll book (a station with a voter list): check-ins, men, women, DPTb, paper
+    # records (None: not entered), activations that found no check-in (from the log)
+    pollbook: tuple[int, int, int, int, int | None, int] | None = None
 
     def to_json(self) -> str:
         """The facts except identity and results, as canonical JSON (a database column)."""
@@ -69,7 +74,7 @@ class BundleFacts:
                 "partials": [list(p) for p in self.partials],
                 "mode": self.mode,
                 "exported_at": self.exported_at,
-            },
+            } | ({} if self.pollbook is None else {"pollbook": list(self.pollbook)}),
             sort_keys=True,
             separators=(",", ":"),
         )
@@ -81,12 +86,15 @@ class BundleFacts:
     ) -> BundleFacts:
         body = json.loads(text)
         activations, ballots, voided = (int(x) for x in body["counts"])
+        pb = body.get("pollbook")
         return cls(
             digest, village, station, kiosk_id, str(body["mode"]),
             tuple(str(e) for e in body["events"]), str(body["ballots"]), str(body["box_root"]),
             str(body["aggregate"]), activations, ballots, voided,
             tuple((int(i), str(d)) for i, d in body["partials"]), results,
             str(body["exported_at"]),
+            None if pb is None else (int(pb[0]), int(pb[1]), int(pb[2]), int(pb[3]),
+                                     None if pb[4] is None else int(pb[4]), int(pb[5])),
         )
 
 
@@ -116,7 +124,16 @@ def facts_of(verified: VerifiedBundle) -> BundleFacts:
         aggregate_hash(b.aggregate).hex(), b.activations, b.ballot_count, b.voided,
         partials, None if b.results is None else b.results.to_bytes(),
         b.events[-1].time if b.events else "",
+        _pollbook(b.events) if b.pollbook is not None else None,
     )
+
+
+def _pollbook(events: Sequence[EventEntry]) -> tuple[int, int, int, int, int | None, int]:
+    """The poll-book facts, re-derived from the log (verification checked the bundle's
+    `pollbook` field equals them)."""
+    log = pollbook.from_log(events)
+    c = log.counts
+    return (c.checkins, c.men, c.women, c.dptb, c.paper_records, log.unbacked)
 
 
 def extends(new: BundleFacts, old: BundleFacts) -> bool:

@@ -20,7 +20,9 @@ Station status (one of):
                  longer verifies), and nothing valid is held; never counted
     conflict     two or more bundles that are not extensions of each other; not counted
                  until `tally resolve`
-    anomaly      counted, but the printed results QR differs from the bundle; or
+    anomaly      counted, but the printed results QR differs from the bundle, or the
+                 poll book's four counts differ (more ballots or activations than
+                 check-ins, paper records not equal to ballots: `tally.pollbook`); or
                  disagreeing QR photos (then not counted)
     missing      nothing yet, or a bundle without decrypted results
 
@@ -39,6 +41,7 @@ from tally import qr
 from tally.db import BundleRow, Incident, QrRow, Resolution, TallyDB
 from tally.errors import RejectedInput
 from tally.lineage import BundleFacts, differences, station_lineage
+from tally.pollbook import PollbookView, pollbook_view
 
 STATION_STATUSES = ("complete", "provisional", "unverified", "rejected", "conflict", "anomaly",
                     "missing")
@@ -78,6 +81,7 @@ class StationView:
     notes: tuple[str, ...]
     cause: str = ""  # for "rejected": signature | verification | malformed | ... | database
     resolve: str = ""  # a ready-to-copy `tally resolve` command for a conflict
+    pollbook: PollbookView | None = None  # the four counts (a station with a voter list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +278,8 @@ def _station(db: TallyDB, village: str, code: str, dpt: int, n: int, h: _Held, n
             res.voided if res else (facts.voided if facts else 0),
             facts.kiosk_id if facts else (res.kiosk_id if res else ""),
             facts.digest if facts else "", listing(conflict), notes, cause, resolve,
+            None if facts is None else pollbook_view(facts.pollbook, facts.activations,
+                                                     facts.ballot_count),
         )
 
     if lineage.conflict:
@@ -312,6 +318,10 @@ def _station(db: TallyDB, village: str, code: str, dpt: int, n: int, h: _Held, n
         status = "complete"
         if any(q.to_bytes() != res.to_bytes() for q in qr_results):
             notes = ("a printed results QR differs from the bundle's results",) + notes
+            status = "anomaly"
+        book = pollbook_view(facts.pollbook, facts.activations, facts.ballot_count)
+        if book is not None and book.anomalies:
+            notes = tuple(f"buku pemilih / poll book: {f.text()}" for f in book.anomalies) + notes
             status = "anomaly"
         return view(status, source="bundle", res=res, counted=True, facts=facts, notes=notes)
     distinct = {r.to_bytes(): r for r in qr_results}

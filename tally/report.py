@@ -2,7 +2,9 @@
 
 Both are deterministic functions of the view (no generation time inside), so the same
 bundles give byte-identical reports whatever order they were imported in. The HTML and
-PDF reports (`tally.report_html`, `tally.report_pdf`) render the same dictionary.
+PDF reports (`tally.report_html`, `tally.report_pdf`) render the same dictionary. A
+station with a voter list has its four poll-book counts under "pollbook" (JSON), in the
+last CSV columns, and anomalies among them in its notes (`tally.pollbook`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import json
 from typing import Any
 
 from tally.model import PROBLEMS, StationView, TallyView, VillageView
+from tally.pollbook import CSV_COLUMNS as POLLBOOK_COLUMNS
+from tally.pollbook import pollbook_csv, pollbook_dict
 
 
 def _pct(part: int, whole: int) -> float:
@@ -61,6 +65,7 @@ def station_dict(s: StationView) -> dict[str, Any]:
         "notes": list(s.notes),
         "cause": s.cause,
         "resolve_command": s.resolve,
+        "pollbook": pollbook_dict(s.pollbook),
     }
 
 
@@ -118,6 +123,7 @@ def to_json(view: TallyView) -> str:
 CSV_COLUMNS = (
     "village_code", "village_name", "district", "station", "status", "dpt", "ballots",
     "turnout_percent", "candidate_number", "candidate_name", "votes", "result",
+    *POLLBOOK_COLUMNS,
 )
 
 
@@ -138,12 +144,13 @@ def to_csv(view: TallyView) -> str:
                 result = ""
             writer.writerow([v.code, v.name, v.district, "JUMLAH", "+".join(v.status), v.dpt,
                              v.ballots, "" if v.turnout is None else v.turnout, num, name,
-                             votes, result])
+                             votes, result, *pollbook_csv(None)])
         for s in v.stations:
             for i, (num, name) in enumerate(v.candidates):
                 writer.writerow([
                     v.code, v.name, v.district, s.code, s.status, s.dpt, s.ballots,
                     _pct(s.ballots, s.dpt), num, name,
                     "" if s.votes is None else s.votes[i], "",
+                    *pollbook_csv(pollbook_dict(s.pollbook)),
                 ])
     return out.getvalue()

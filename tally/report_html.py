@@ -13,6 +13,7 @@ from html import escape
 from typing import Any
 
 from tally.model import TallyView
+from tally.pollbook import pollbook_line
 from tally.report import CAUSE_TEXT, pct_text, to_dict
 
 _STATUS_ID = {
@@ -189,7 +190,8 @@ def _village(v: dict[str, Any]) -> str:
     srows = []
     for s in v["stations"]:
         votes = "-" if s["votes"] is None else " / ".join(str(x) for x in s["votes"])
-        notes = escape("; ".join(s["notes"]))
+        book = pollbook_line(s.get("pollbook"))
+        notes = escape("; ".join([*s["notes"], book] if book else s["notes"]))
         srows.append(
             f'<tr><td>{escape(s["code"])}</td><td>{_status_text(s)}</td>'
             f'<td class="n">{s["dpt"]}</td><td class="n">{s["ballots"]}</td>'

@@ -19,6 +19,7 @@ from babel.dates import format_date
 from fpdf import FPDF
 
 from tally.model import TallyView
+from tally.pollbook import pollbook_line
 from tally.report import CAUSE_TEXT, pct_text, to_dict
 
 _FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
@@ -197,6 +198,8 @@ def _village_page(pdf: _Doc, data: dict[str, Any], v: dict[str, Any]) -> None:
                     + [_station_status(s)])
     pdf.grid(header, rows, widths, set(range(1, 3 + len(cands))))
     notes = [f"{s['code']}: {n}" for s in v["stations"] for n in s["notes"]]
+    notes += [f"{s['code']}: {pollbook_line(s['pollbook'])}" for s in v["stations"]
+              if s.get("pollbook")]
     for note in notes:
         pdf.line_text(f"Catatan - {note}", 8.5)
     pdf.ln(2)

@@ -23,10 +23,18 @@ activation and the end of the cast) must be the same whatever the choice - that 
 candidate *number* as well as a name, in any wording. Unique marker names are also searched
 in every log, temporary file, database page and Kivy log.
 
+Poll book (a station with a voter list): voters arrive in random DPT order, check in and
+vote. The attacker also reads the attendance list (row order and check-in times: the
+committee's file) and where each check-in row lies in the decrypted file; none of the
+three, paired by voter, may correlate with either ballot ordering (six tests, the same
+1e-6 rate split over them: |rho| >= 0.262 at n = 400). Check-ins are never paired with
+an activation in storage, and ballots take random slots, so only chance links them.
+
 Positive control: the same checks on an engine that assigns slots in cast order (an rng
 whose randbelow always takes the last free slot) and logs the chosen number must report
 both ordering leaks and the choice-dependent log; a name logged through the same capture
-must be found by the marker search.
+must be found by the marker search. For the poll book, the same engine links every
+check-in ordering to both ballot orderings.
 """
 
 from __future__ import annotations
@@ -272,3 +280,111 @@ def test_positive_control_a_leaky_engine_fails_every_check(
     for name in MARKERS:  # ...and a logged name is found through the same capture
         leak.debug("voter chose %s", name)
     assert markers_found([caplog.text.encode()]) == MARKERS
+
+
+# ------------------------------------------------ the poll book's check-in order
+#: Ballot-side orderings an attacker with the database and its key reads...
+BALLOT_ORDERS = ORDER_TESTS
+#: ...and voter-side ones: the attendance list (exported and printed, so everyone at the
+#: committee reads it) in row order, its check-in times, and where each check-in row lies
+#: in the decrypted database file.
+VOTER_ORDERS = ("attendance row", "check-in time", "check-in row in the decrypted file")
+CHECKIN_TESTS = len(BALLOT_ORDERS) * len(VOTER_ORDERS)
+#: the same 1e-6 false-failure rate, split over these 6 tests (union bound): ~5.23
+Z_CHECKIN = NormalDist().inv_cdf(1 - FALSE_FAILURE / CHECKIN_TESTS / 2)
+CHECKIN_N = 400  # the DPT of election3: every voter on the list checks in and votes
+
+
+def checkin_bound(n: int) -> float:
+    return Z_CHECKIN / math.sqrt(n - 1)
+
+
+def _pollbook_day(fx: ElectionFixture, data: Path, usb: Path, n: int, rng: Any = None
+                  ) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """A day where voters arrive in random DPT order, each checked in and then voting;
+    the readable orderings of their ballots and of their check-ins, both listed in the
+    order the voters came (so index i is the same person on both sides)."""
+    import secrets as os_random
+
+    from kiosk.clock import FakeClock
+    from tests.kiosk.voters import pollbook_engine, voters_for
+
+    voters = voters_for(fx, n)
+    clock = FakeClock()
+    kw = {} if rng is None else {"rng": rng}
+    e = pollbook_engine(fx, data, voters, clock=clock, **kw)
+    pin = officer_pins(fx)[0]
+    arrival = [v.dpt_number for v in voters.voters]
+    for i in range(len(arrival) - 1, 0, -1):  # Fisher-Yates with the OS CSPRNG
+        j = os_random.randbelow(i + 1)
+        arrival[i], arrival[j] = arrival[j], arrival[i]
+    codes = []
+    for k, dpt in enumerate(arrival):
+        clock.advance(20 + k % 17)  # distinct, increasing check-in times
+        e.check_in(dpt)
+        codes.append(vote(e, pin, choice_of(k)))
+    e.close_polls(pin, paper_records=n)
+    add_trustees(e, fx, [1, 2, 3])
+    e.compute_results()
+    report = e.export(usb)
+    assert e._key is not None
+    key = database_key(e._key, e.package)
+    attendance = (usb / f"{e.village.code}_{e.station.code}.daftar-hadir.csv").read_text(
+        encoding="utf-8").splitlines()[1:]
+    e.close()
+    bundle = StationBundle.from_bytes(SignedRecord.from_bytes(report.path.read_bytes()).record)
+    ballots, _ = readable_orders(data, key, bundle, codes)
+    rows = {int(line.split(",")[0]): (i, line.split(",")[-1]) for i, line in enumerate(attendance)}
+    pages = decrypt_pages(data / "kiosk.db", key)
+    by_dpt = voters.by_dpt()
+    place: dict[int, float] = {}
+    for p, page in enumerate(pages):
+        for dpt in arrival:
+            at = page.find(by_dpt[dpt].nik.encode())
+            if at >= 0 and dpt not in place:
+                place[dpt] = p * 4096 + at
+    assert len(place) == n and len(rows) == n
+    seconds = [sum(int(x) * m for x, m in zip(rows[d][1].split(":"), (3600, 60, 1), strict=True))
+               for d in arrival]
+    people = {
+        "attendance row": [float(rows[d][0]) for d in arrival],
+        "check-in time": [float(s) for s in seconds],
+        "check-in row in the decrypted file": [place[d] for d in arrival],
+    }
+    assert sorted(people) == sorted(VOTER_ORDERS)
+    return ballots, people
+
+
+def linking_orders(ballots: dict[str, list[float]], people: dict[str, list[float]]
+                   ) -> dict[tuple[str, str], float]:
+    """(ballot ordering, voter ordering) -> rho for every pair reaching the bound."""
+    n = len(next(iter(ballots.values())))
+    rhos = {(b, p): spearman(ballots[b], people[p]) for b in ballots for p in people}
+    return {k: r for k, r in rhos.items() if abs(r) >= checkin_bound(n)}
+
+
+def test_checkin_bound_is_what_the_comment_says() -> None:
+    assert round(Z_CHECKIN, 2) == 5.23 and round(checkin_bound(CHECKIN_N), 3) == 0.262
+    assert CHECKIN_TESTS * 2 * (1 - NormalDist().cdf(Z_CHECKIN)) == pytest.approx(FALSE_FAILURE)
+
+
+def test_checkin_order_and_times_do_not_link_a_voter_to_a_ballot(
+        election3: ElectionFixture, fast_dir: Callable[[str], Path], tmp_path: Path) -> None:
+    """The attendance list's order and times and the check-in rows' place in the file,
+    against the ballots' ids and places, paired by voter: no correlation (the 1e-6 rate
+    as above, over six tests)."""
+    ballots, people = _pollbook_day(election3, fast_dir("secrecy-pb-"), tmp_path, CHECKIN_N)
+    # the voter-side orderings really are the arrival order (the attacker's knowledge)
+    arrival = list(range(CHECKIN_N))
+    assert spearman(arrival, people["attendance row"]) == pytest.approx(1.0)
+    assert spearman(arrival, people["check-in time"]) == pytest.approx(1.0)
+    assert linking_orders(ballots, people) == {}
+
+
+def test_positive_control_slots_in_order_link_checkins_to_ballots(
+        election3: ElectionFixture, fast_dir: Callable[[str], Path], tmp_path: Path) -> None:
+    """A broken engine (slots taken in cast order): every pair links."""
+    ballots, people = _pollbook_day(election3, fast_dir("secrecy-pb-control-"), tmp_path, 60,
+                                    rng=_CastOrderSlots())
+    assert set(linking_orders(ballots, people)) == {
+        (b, p) for b in BALLOT_ORDERS for p in VOTER_ORDERS}
