@@ -108,7 +108,7 @@ def check_spoiled(body: dict[str, Any], pub: bytes, key: bytes, n: int
         if ballot["ballot_id"] in cast:
             raise ValueError(f"{where}: a spoiled ballot has a cast ballot's id")
         candidate, nonces = record["candidate"], record["nonces"]
-        if not (isinstance(candidate, int) and 1 <= candidate <= n) or \
+        if not (type(candidate) is int and 1 <= candidate <= n) or \
                 len(nonces) != n or len(ballot["selections"]) != n:
             raise ValueError(f"{where}: a spoiled ballot's candidate or nonces do not fit")
         if not _opens_to(ballot, candidate, nonces, key):
