@@ -39,8 +39,13 @@ class UiTimeouts:
 
     @classmethod
     def fast(cls) -> UiTimeouts:
-        """Short screen timers for tests (the idle limits still come from the engine)."""
-        return cls(idle_warn_lead=30.0, recorded_return=0.6, voided_return=0.5, scan_card=5.0)
+        """Short screen timers for tests (the idle limits still come from the engine).
+
+        The "recorded" and "voided" screens leave by themselves after these real-time
+        seconds; tests read those screens after a few frames, which under a loaded CI
+        machine took longer than the 0.5 s once used (a check then saw the next screen).
+        Several seconds leave a margin of more than 10x over a loaded frame."""
+        return cls(idle_warn_lead=30.0, recorded_return=4.0, voided_return=3.0, scan_card=5.0)
 
 
 @dataclass

@@ -224,8 +224,8 @@ def scenario_timeout(h: Harness) -> Step:
     h.check("warning shown", h.warning.is_open)
     h.shot("timeout-warning")
     h.clock.advance(25)
-    yield from on(h, "voided")
-    h.check("voided screen", h.app.current == "voided")
+    yield from wait_until(lambda: h.app.current == "voided", 15)
+    h.check("voided screen", h.app.current == "voided")  # at once: it leaves by itself
     yield from on(h, "waiting", 10)
     status = h.engine.status()
     h.check("nothing stored", status.ballots == 0 and status.voided == 1, status)
