@@ -8,6 +8,13 @@ Rules enforced: ids are non-empty and unique; every village has >= 2 candidates 
 marked `single_candidate` (then exactly 1); ballot numbers are 1..n without gaps or
 duplicates; every village has >= 1 station with a DPT (registered voters) >= 1;
 trustees 1..n with 1 <= threshold k <= n; the date is ISO (YYYY-MM-DD).
+
+Optional fields for the official documents (Berita Acara), present in the canonical body
+only when set, so a definition written before they existed keeps its bytes and its hash:
+the election's `timezone` (WIB, WITA or WIT), a station's DPT by sex (`dpt_male` and
+`dpt_female`, both or neither, summing to `dpt`) and additional voters (`dptb`), and a
+village's election committee (`committee`: members with a role and whether they sign).
+A document that needs an absent field says it is absent; nothing is invented.
 """
 
 from __future__ import annotations
@@ -27,8 +34,11 @@ VERSION = 1
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _VILLAGE_KEYS = {
     "code", "name", "district", "single_candidate", "threshold", "candidates", "stations",
-    "trustees",
+    "trustees", "committee",
 }
+_STATION_KEYS = {"code", "dpt", "dpt_male", "dpt_female", "dptb"}
+#: Indonesian time zones and their offset from UTC in hours.
+TIMEZONES = {"WIB": 7, "WITA": 8, "WIT": 9}
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -43,6 +53,25 @@ class Candidate:
 class Station:
     code: str  # e.g. "TPS-01", unique within the village
     dpt: int  # registered voters (Daftar Pemilih Tetap)
+    dpt_male: int | None = None  # DPT laki-laki, when the definition records it
+    dpt_female: int | None = None  # DPT perempuan
+    dptb: int | None = None  # additional voters (Daftar Pemilih Tambahan), when recorded
+
+    def to_body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "dpt": self.dpt}
+        for key in ("dpt_male", "dpt_female", "dptb"):
+            if getattr(self, key) is not None:
+                body[key] = getattr(self, key)
+        return body
+
+
+@dataclass(frozen=True, slots=True)
+class CommitteeMember:
+    """A member of the village election committee (panitia pemilihan kepala desa)."""
+
+    name: str
+    role: str  # e.g. "Ketua", "Sekretaris", "Anggota"
+    signs: bool  # signs the Berita Acara
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +90,7 @@ class Village:
     trustees: tuple[Trustee, ...]
     threshold: int
     single_candidate: bool = False
+    committee: tuple[CommitteeMember, ...] = ()  # empty: not recorded in the definition
 
     @property
     def dpt(self) -> int:
@@ -81,6 +111,7 @@ class ElectionDefinition:
     regency: str
     languages: tuple[str, ...]
     villages: tuple[Village, ...]
+    timezone: str | None = None  # WIB | WITA | WIT; None: not recorded
 
     def village(self, code: str) -> Village:
         for v in self.villages:
@@ -89,7 +120,7 @@ class ElectionDefinition:
         raise KeyError(code)
 
     def to_body(self) -> dict[str, Any]:
-        return {
+        body = {
             "election_id": self.election_id,
             "name": self.name,
             "date": self.date,
@@ -105,12 +136,17 @@ class ElectionDefinition:
                     "candidates": [
                         {"number": c.number, "name": c.name, "photo": c.photo} for c in v.candidates
                     ],
-                    "stations": [{"code": s.code, "dpt": s.dpt} for s in v.stations],
+                    "stations": [s.to_body() for s in v.stations],
                     "trustees": [{"index": t.index, "name": t.name} for t in v.trustees],
+                    **({"committee": [{"name": m.name, "role": m.role, "signs": m.signs}
+                                      for m in v.committee]} if v.committee else {}),
                 }
                 for v in self.villages
             ],
         }
+        if self.timezone is not None:
+            body["timezone"] = self.timezone
+        return body
 
     def to_bytes(self) -> bytes:
         return encode_record(KIND, VERSION, self.to_body())
@@ -213,13 +249,13 @@ def _parse_village(obj: Any, where: str) -> Village:
     stations: list[Station] = []
     for i, s in enumerate(_get(obj, "stations", list, where)):
         sw = f"{where}.stations[{i}]"
-        _known(s, {"code", "dpt"}, sw)
+        _known(s, _STATION_KEYS, sw)
         dpt = _get(s, "dpt", int, sw)
         if dpt < 1:
             raise DefinitionError(f"{sw}.dpt", f"must be at least 1, not {dpt}")
         if dpt > MAX_DPT:
             raise DefinitionError(f"{sw}.dpt", f"{dpt} is more than {MAX_DPT}")
-        stations.append(Station(_ident(s, "code", sw), dpt))
+        stations.append(_station(s, sw, dpt))
     if not stations:
         raise DefinitionError(f"{where}.stations", "a village needs at least one polling station")
     codes = [s.code for s in stations]
@@ -248,13 +284,56 @@ def _parse_village(obj: Any, where: str) -> Village:
         tuple(trustees),
         threshold,
         single,
+        _committee(obj, where),
     )
+
+
+def _count(obj: dict[str, Any], key: str, where: str, hi: int) -> int | None:
+    if key not in obj:
+        return None
+    value: int = _get(obj, key, int, where)
+    if not 0 <= value <= hi:
+        raise DefinitionError(f"{where}.{key}", f"{value} is not between 0 and {hi}")
+    return value
+
+
+def _station(s: dict[str, Any], where: str, dpt: int) -> Station:
+    """A station with its optional DPT by sex (both or neither, summing to dpt) and DPTb."""
+    male, female = _count(s, "dpt_male", where, dpt), _count(s, "dpt_female", where, dpt)
+    if (male is None) != (female is None):
+        raise DefinitionError(f"{where}.dpt_male", "dpt_male and dpt_female come together")
+    if male is not None and female is not None and male + female != dpt:
+        raise DefinitionError(
+            f"{where}.dpt_male", f"dpt_male {male} + dpt_female {female} is not dpt {dpt}")
+    return Station(_ident(s, "code", where), dpt, male, female,
+                   _count(s, "dptb", where, MAX_DPT))
+
+
+def _committee(obj: dict[str, Any], where: str) -> tuple[CommitteeMember, ...]:
+    if "committee" not in obj:
+        return ()
+    members = []
+    entries = _get(obj, "committee", list, where)
+    if not entries:
+        raise DefinitionError(f"{where}.committee", "is empty (omit it when not recorded)")
+    for i, m in enumerate(entries):
+        mw = f"{where}.committee[{i}]"
+        _known(m, {"name", "role", "signs"}, mw)
+        members.append(CommitteeMember(_text(m, "name", mw), _text(m, "role", mw, 60),
+                                       _get(m, "signs", bool, mw)))
+    if not any(m.signs for m in members):
+        raise DefinitionError(f"{where}.committee", "no member signs the Berita Acara")
+    return tuple(members)
 
 
 def parse_definition(body: Any) -> ElectionDefinition:
     """Validate a definition body and return typed objects (see module docstring)."""
     where = "election"
-    _known(body, {"election_id", "name", "date", "regency", "languages", "villages"}, where)
+    _known(body, {"election_id", "name", "date", "regency", "languages", "villages", "timezone"},
+           where)
+    timezone = _get(body, "timezone", str, where) if "timezone" in body else None
+    if timezone is not None and timezone not in TIMEZONES:
+        raise DefinitionError("election.timezone", f"{timezone!r} is not one of WIB, WITA, WIT")
     election_id = _ident(body, "election_id", where)
     date = _get(body, "date", str, where)
     try:
@@ -285,4 +364,5 @@ def parse_definition(body: Any) -> ElectionDefinition:
         _text(body, "regency", where),
         tuple(languages),
         tuple(villages),
+        timezone,
     )

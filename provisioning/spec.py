@@ -1,11 +1,15 @@
 """The editable election spec: four CSV files and one TOML settings file.
 
     settings.toml    election_id, name, date, regency, languages, threshold (default k),
-                     optional kiosk_valid_days_before / kiosk_valid_days_after
+                     optional kiosk_valid_days_before / kiosk_valid_days_after, and
+                     timezone (WIB, WITA or WIT: the Berita Acara's local time)
     villages.csv     code,name,district[,threshold][,single_candidate]
     candidates.csv   village,number,name[,photo]        (photo: file in photos/)
-    stations.csv     village,station,dpt
+    stations.csv     village,station,dpt[,dpt_male,dpt_female][,dptb]
     trustees.csv     village,index,name
+    committee.csv    optional: village,name,role[,signs]  (panitia; signs: ya/tidak, default ya)
+
+The optional parts feed the official documents; when absent, the Berita Acara says so.
 
 Officials edit these in a spreadsheet. `parse_spec` is the one way in: it returns an
 `ElectionDefinition` or raises `SpecError` whose message names the file, the line and the
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ballotcore.election import ElectionDefinition, parse_definition
+from ballotcore.election import TIMEZONES, ElectionDefinition, parse_definition
 from ballotcore.errors import DefinitionError
 from ballotcore.limits import MAX_DPT, MAX_PHOTO_BYTES, MiB
 from provisioning.errors import SpecError
@@ -33,9 +37,12 @@ FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # file -> (required columns, optional columns)
     "villages.csv": (("code", "name", "district"), ("threshold", "single_candidate")),
     "candidates.csv": (("village", "number", "name"), ("photo",)),
-    "stations.csv": (("village", "station", "dpt"), ()),
+    "stations.csv": (("village", "station", "dpt"), ("dpt_male", "dpt_female", "dptb")),
     "trustees.csv": (("village", "index", "name"), ()),
+    "committee.csv": (("village", "name", "role"), ("signs",)),
 }
+OPTIONAL_FILES = frozenset({"committee.csv"})
+_YES, _NO = {"", "yes", "true", "ya", "1"}, {"no", "false", "tidak", "0"}
 PHOTO_DIR = "photos"
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _PHOTO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.(png|jpg|jpeg)$")
@@ -63,6 +70,8 @@ def _err(file: str, line: int | None, fld: str | None, problem: str) -> SpecErro
 def _read_csv(spec_dir: Path, name: str) -> list[tuple[int, dict[str, str]]]:
     path = spec_dir / name
     if not path.is_file():
+        if name in OPTIONAL_FILES:
+            return []
         raise _err(name, None, None, "file is missing")
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -121,7 +130,7 @@ def _settings(spec_dir: Path) -> dict[str, Any]:
         raise _err(SETTINGS, None, None, f"is not valid TOML ({exc})") from exc
     known = {
         "election_id", "name", "date", "regency", "languages", "threshold",
-        "kiosk_valid_days_before", "kiosk_valid_days_after",
+        "kiosk_valid_days_before", "kiosk_valid_days_after", "timezone",
     }  # fmt: skip
     for key in data:
         if key not in known:
@@ -149,6 +158,8 @@ def _settings(spec_dir: Path) -> dict[str, Any]:
     langs = data["languages"]
     if not isinstance(langs, list) or not langs or not all(isinstance(x, str) for x in langs):
         raise _err(SETTINGS, None, "languages", 'must be a list such as ["id", "en"]')
+    if "timezone" in data and data["timezone"] not in TIMEZONES:
+        raise _err(SETTINGS, None, "timezone", "must be WIB, WITA or WIT")
     for key in ("threshold", "kiosk_valid_days_before", "kiosk_valid_days_after"):
         if key in data and (isinstance(data[key], bool) or not isinstance(data[key], int)):
             raise _err(SETTINGS, None, key, "must be a whole number")
@@ -184,6 +195,7 @@ def load_spec(spec_dir: Path) -> Spec:
             "candidates": [],
             "stations": [],
             "trustees": [],
+            "committee": [],
         }
     if not villages:
         raise _err("villages.csv", None, None, "lists no village")
@@ -221,13 +233,27 @@ def load_spec(spec_dir: Path) -> Spec:
         if any(s["code"] == code for s in v["stations"]):
             raise _err("stations.csv", line, "station", f"station {code} appears twice")
         dpt = _int("stations.csv", line, "dpt", row["dpt"], 1, MAX_DPT)
-        v["stations"].append({"code": code, "dpt": dpt})
+        station: dict[str, Any] = {"code": code, "dpt": dpt}
+        for col in ("dpt_male", "dpt_female", "dptb"):
+            if row.get(col):
+                station[col] = _int("stations.csv", line, col, row[col], 0, MAX_DPT)
+        if ("dpt_male" in station) != ("dpt_female" in station):
+            raise _err("stations.csv", line, "dpt_male", "dpt_male and dpt_female come together")
+        if "dpt_male" in station and station["dpt_male"] + station["dpt_female"] != dpt:
+            raise _err("stations.csv", line, "dpt_male", "dpt_male + dpt_female is not dpt")
+        v["stations"].append(station)
     for line, row in _read_csv(spec_dir, "trustees.csv"):
         v = village_of("trustees.csv", line, row["village"])
         index = _int("trustees.csv", line, "index", row["index"], 1, 50)
         if any(t["index"] == index for t in v["trustees"]):
             raise _err("trustees.csv", line, "index", f"trustee {index} appears twice")
         v["trustees"].append({"index": index, "name": row["name"]})
+    for line, row in _read_csv(spec_dir, "committee.csv"):
+        v = village_of("committee.csv", line, row["village"])
+        signs = row.get("signs", "").lower()
+        if signs not in _YES | _NO:
+            raise _err("committee.csv", line, "signs", "must be ya or tidak")
+        v["committee"].append({"name": row["name"], "role": row["role"], "signs": signs in _YES})
     for v in villages.values():
         _check_village(v)
     body = {
@@ -245,9 +271,11 @@ def load_spec(spec_dir: Path) -> Spec:
                 ],
                 "stations": v["stations"],
                 "trustees": sorted(v["trustees"], key=lambda t: t["index"]),
+                **({"committee": v["committee"]} if v["committee"] else {}),
             }
             for v in villages.values()
         ],
+        **({"timezone": settings["timezone"]} if "timezone" in settings else {}),
     }
     try:
         definition = parse_definition(body)

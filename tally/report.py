@@ -61,11 +61,23 @@ def station_dict(s: StationView) -> dict[str, Any]:
         "notes": list(s.notes),
         "cause": s.cause,
         "resolve_command": s.resolve,
+        "exported_at": s.exported_at,
+        "dpt_male": s.dpt_male,
+        "dpt_female": s.dpt_female,
+        "dptb": s.dptb,
     }
+
+
+def _sum_or_none(stations: list[dict[str, Any]], key: str) -> int | None:
+    """A village total of an optional definition field: None unless every station has it."""
+    values = [s[key] for s in stations]
+    return None if any(x is None for x in values) else sum(values)
 
 
 def village_dict(v: VillageView) -> dict[str, Any]:
     total = sum(v.votes)
+    stations = [station_dict(s) for s in v.stations]
+    exports = [s.exported_at for s in v.stations if s.exported_at]
     return {
         "code": v.code,
         "name": v.name,
@@ -73,6 +85,13 @@ def village_dict(v: VillageView) -> dict[str, Any]:
         "dpt": v.dpt,
         "ballots": v.ballots,
         "turnout_percent": v.turnout,
+        "dpt_reporting": v.dpt_reporting,
+        "turnout_reporting_percent": v.turnout_reporting,
+        "dpt_male": _sum_or_none(stations, "dpt_male"),
+        "dpt_female": _sum_or_none(stations, "dpt_female"),
+        "dptb": _sum_or_none(stations, "dptb"),
+        "last_export": max(exports) if exports else "",
+        "committee": [{"name": n, "role": r, "signs": signs} for n, r, signs in v.committee],
         "status": list(v.status),
         "winner": v.winner,
         "tie": v.tie,
@@ -81,7 +100,7 @@ def village_dict(v: VillageView) -> dict[str, Any]:
             {"number": num, "name": name, "votes": votes, "percent": _pct(votes, total)}
             for (num, name), votes in zip(v.candidates, v.votes, strict=True)
         ],
-        "stations": [station_dict(s) for s in v.stations],
+        "stations": stations,
     }
 
 
@@ -97,6 +116,7 @@ def to_dict(view: TallyView) -> dict[str, Any]:
             "regency": view.regency,
             "authority": view.authority,
             "record_digest": view.record_digest,
+            "timezone": view.timezone,
         },
         "summary": view.summary(),
         "villages": [village_dict(v) for v in view.villages],
