@@ -23,7 +23,7 @@ from hardware import receipts
 from kiosk import closing
 from kiosk import polls as pm
 from kiosk.base import KioskEngineBase, locked
-from kiosk.clock import iso_seconds
+from kiosk.clock import iso_seconds, local_time
 from kiosk.errors import ExportError, NotEnoughTrustees, TrusteeError
 from kiosk.views import ExportReport, ResultsView, TrusteeProgress
 
@@ -154,7 +154,9 @@ class TallyingActions(KioskEngineBase):
             self._station_receipt(),
             tuple(receipts.CandidateCount(n, names[n], v) for n, v in res.votes),
             res.ballots, res.activations, res.voided, res.box_root.hex(),
-            key_id(self.package.certificate.public_key), signed.to_bytes(), when,
+            key_id(self.package.certificate.public_key), signed.to_bytes(),
+            local_time(when, self.definition.timezone), self.station.dpt,
+            res.mode != "official",
         )
 
     def _results_time(self) -> dt.datetime:

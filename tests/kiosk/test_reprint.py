@@ -66,6 +66,10 @@ def test_results_reprint_on_memory_printer_is_marked(
     add_trustees(e, election3, [2, 4, 5])
     e.compute_results()
     e.reprint_results()
-    assert isinstance(printer.printed[-1], receipts.ResultsReport)
+    report = printer.printed[-1]
+    assert isinstance(report, receipts.ResultsReport)
     assert printer.printed[-1] == printer.printed[-2]
+    # the station's record: its DPT, official mode, and the election's local time
+    assert report.dpt >= 1 and report.test_mode is False
+    assert report.closed_at.tzname() == "WIB"  # the sample's Banyuasin definition
     assert printer.reprints[-2:] == [False, True]
