@@ -238,3 +238,27 @@ def test_pdf_tables_wrap_and_repeat_their_header(tmp_path: Path) -> None:
     assert _squash(long_name) in _squash(pages[0]).replace("12.34%", "")
     assert all("Partisipasi" in p for p in pages if p.strip())
     assert "Desa-79" in pages[-1] or "Desa-79" in pages[-2]
+
+
+def test_berita_acara_says_what_the_definition_does_not_record(tmp_path: Path,
+                                                               full_db: Path) -> None:
+    """No committee, no time zone, no DPT by sex: the page says so and invents no name."""
+    from tally.berita_acara import village_page
+    from tally.db import TallyDB
+    from tally.model import build_view
+    from tally.pdfdoc import Doc
+    from tally.report import to_dict
+
+    with TallyDB.open(full_db) as db:
+        data = to_dict(build_view(db))
+    data["election"]["timezone"] = None
+    village = dict(data["villages"][0], committee=[], dpt_male=None, dpt_female=None)
+    pdf = Doc()
+    village_page(pdf, data, village, 1)
+    out = tmp_path / "bare.pdf"
+    out.write_bytes(bytes(pdf.output()))
+    text = _squash("".join(_pdf_pages(out, tmp_path)[1]))
+    assert _squash("Susunan panitia tidak tercatat dalam definisi pemilihan") in text
+    assert _squash("UTC (zona waktu tidak tercatat") in text
+    assert _squash("A.1 Pemilih dalam DPT laki-laki") in text
+    assert "WIB" not in text and "Ketua" not in text
