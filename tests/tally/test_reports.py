@@ -262,3 +262,24 @@ def test_berita_acara_says_what_the_definition_does_not_record(tmp_path: Path,
     assert _squash("UTC (zona waktu tidak tercatat") in text
     assert _squash("A.1 Pemilih dalam DPT laki-laki") in text
     assert "WIB" not in text and "Ketua" not in text
+
+
+def test_html_village_filter_knows_the_indonesian_status_words(tmp_path: Path,
+                                                                db_path: Path,
+                                                                election: Election) -> None:
+    """Officials type "belum", "sementara" or "ditolak": the village's search text holds
+    them beside the English status (positive control: a complete village has "lengkap"
+    and not "belum")."""
+    import re
+
+    lone = next(v for v in election.record.definition.villages if len(v.stations) == 1)
+    path = tmp_path / "one.sdbundle"
+    path.write_bytes(run_station(election, lone.code, lone.stations[0].code, [0, 1]).export())
+    _run("import", "--db", str(db_path), str(path))
+    out = tmp_path / "r.html"
+    _run("results", "--db", str(db_path), "--format", "html", "--out", str(out))
+    search = dict(re.findall(r'id="v-([^"]+)" data-search="([^"]*)"',
+                             out.read_text(encoding="utf-8")))
+    assert "lengkap" in search[lone.code] and "belum" not in search[lone.code]
+    others = [code for code in search if code != lone.code]
+    assert others and all("belum" in search[code] for code in others)
