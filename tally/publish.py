@@ -2,7 +2,11 @@
 
 Layout of the output folder (created; refused if it exists and is not empty)::
 
-    index.html                 villages, regency summary, and a search box for tracking codes
+    index.html                 villages, regency summary, a search box for tracking codes and
+                               the stations whose codes are not on the board yet (and why)
+    kode/<XY>.js               the tracking codes starting with XY (32 x 32 small files): the
+                               search loads only the one file a typed code needs, through a
+                               <script> tag, so it works from file:// without a network
     desa/<village>.html        per village: results, every station's figures and hashes,
                                and every tracking code (sorted, so no cast order shows)
     data/election.json         the public election record, byte for byte
@@ -13,7 +17,9 @@ Layout of the output folder (created; refused if it exists and is not empty)::
 Tracking codes are `ballotcore.tracking.tracking_code(ballot.digest())` of every ballot in
 the bundles held for the station; a voter who kept the code from the kiosk finds their
 encrypted ballot here, and anyone can re-check the tally from the published data. Pages
-use only inline CSS and JS: they work from a USB stick without a network.
+use only inline CSS and JS and the board's own `kode/` files: they work from a USB stick
+without a network, and no page grows with the size of the regency (a village page holds
+only that village's codes, under 1 MB for the largest Banyuasin village).
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from ballotcore.tracking import tracking_code
 from ballotcore.verify import verify_bundle
 from tally.db import TallyDB
 from tally.errors import TallyError
-from tally.model import build_view
+from tally.model import TallyView, build_view
 from tally.report import pct_text, village_dict
 from tally.report_html import bar_chart
 
@@ -41,12 +47,13 @@ _CSS = (
 )
 _CSP = (
     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-    "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">"
+    "style-src 'unsafe-inline'; script-src 'self' 'unsafe-inline' file:\">"
 )
 _SEARCH_JS = """
 (function () {
-  var index = JSON.parse(document.getElementById('codes').textContent);
+  var pending = JSON.parse(document.getElementById('pending').textContent);
   var alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  window.SD_KODE = window.SD_KODE || {};
   function normalize(text) {
     var s = text.toUpperCase().replace(/[\\s-]/g, '')
       .replace(/O/g, '0').replace(/[IL]/g, '1');
@@ -56,23 +63,46 @@ _SEARCH_JS = """
   }
   var q = document.getElementById('q');
   var answer = document.getElementById('answer');
-  function search() {
-    var code = normalize(q.value);
+  function line(text) {
+    var p = document.createElement('div');
+    p.textContent = text;
+    answer.appendChild(p);
+  }
+  function show(code) {
+    var hit = (window.SD_KODE[code.slice(0, 2)] || {})[code];
     answer.textContent = '';
-    if (!q.value.trim()) { return; }
-    if (code === null) {
-      answer.textContent = 'Bukan kode pelacakan (16 huruf/angka) / not a tracking code';
-      return;
-    }
-    var hit = index[code];
     if (!hit) {
-      answer.textContent = code + ': tidak ditemukan / not found';
+      line(code + ': tidak ditemukan / not found');
+      if (pending.length) {
+        line('Kode dari TPS berikut belum ada di papan (bundel belum masuk) / codes of these ' +
+             'stations are not on the board yet (no bundle received):');
+        pending.forEach(function (p) { line(p[0] + ', ' + p[1] + ': ' + p[2]); });
+      }
+      answer.setAttribute('data-found', '0');
       return;
     }
     var link = document.createElement('a');
     link.href = 'desa/' + hit[0] + '.html#' + code;
     link.textContent = code + ': ditemukan / found - ' + hit[1] + ', ' + hit[2] + ' (' + hit[3] + ')';
     answer.appendChild(link);
+    answer.setAttribute('data-found', '1');
+  }
+  function search() {
+    var code = normalize(q.value);
+    answer.textContent = '';
+    answer.removeAttribute('data-found');
+    if (!q.value.trim()) { return; }
+    if (code === null) {
+      answer.textContent = 'Bukan kode pelacakan (16 huruf/angka) / not a tracking code';
+      return;
+    }
+    var part = code.slice(0, 2);
+    if (window.SD_KODE[part] !== undefined) { show(code); return; }
+    var tag = document.createElement('script');
+    tag.src = 'kode/' + part + '.js';
+    tag.onload = function () { show(code); };
+    tag.onerror = function () { window.SD_KODE[part] = {}; show(code); };
+    document.head.appendChild(tag);
   }
   if (location.hash.indexOf('#q=') === 0) { q.value = decodeURIComponent(location.hash.slice(3)); }
   q.addEventListener('input', search);
@@ -117,22 +147,20 @@ def publish(
     """Write the bulletin board (see module docstring); return the number of codes."""
     _prepare(out)
     view = build_view(db)
-    (out / "desa").mkdir()
     (out / "data").mkdir()
     (out / "data" / "election.json").write_bytes(db.record.raw)
-    index: dict[str, list[str]] = {}
+    codes: dict[str, dict[str, list[str]]] = {}
     if on_start is not None:
         on_start(len(view.villages))
     for v in view.villages:
         folder = out / "data" / v.code
         folder.mkdir()
-        vdata = village_dict(v)
         (folder / "results.json").write_text(
-            json.dumps(vdata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            json.dumps(village_dict(v), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         station_codes: dict[str, list[str]] = {}
         for s in v.stations:
-            codes: list[str] = []
+            found: list[str] = []
             shown = sorted(h.digest for h in s.held if h.state in _PUBLISHED)
             for digest in shown:
                 data = db.bundle_data(digest)
@@ -143,19 +171,53 @@ def publish(
                                      f"not verify ({exc}); run tally verify") from exc
                 name = s.code if len(shown) == 1 else f"{s.code}_{digest[:16]}"
                 (folder / f"{name}.sdbundle").write_bytes(data)
-                codes.extend(tracking_code(b.ballot.digest()) for b in bundle.ballots)
-            station_codes[s.code] = sorted(codes)
-            for code in codes:
-                index[code] = [v.code, v.name, s.code, s.status]
+                found.extend(tracking_code(b.ballot.digest()) for b in bundle.ballots)
+            station_codes[s.code] = sorted(found)
+        codes[v.code] = station_codes
+        if on_done is not None:
+            on_done()
+    total = write_board(out, view, codes)
+    (out / "BACA-SAYA.txt").write_text(_readme(db.authority), encoding="utf-8")
+    return total
+
+
+def write_board(out: Path, view: TallyView, codes: dict[str, dict[str, list[str]]]) -> int:
+    """The pages of the board: `desa/`, `kode/` and `index.html`, from the view and each
+    station's tracking codes (`codes[village][station]`); returns the number of codes."""
+    (out / "desa").mkdir(exist_ok=True)
+    (out / "kode").mkdir(exist_ok=True)
+    parts: dict[str, dict[str, list[str]]] = {}
+    pending: list[list[str]] = []
+    for v in view.villages:
+        vdata = village_dict(v)
+        station_codes = codes.get(v.code, {})
+        for s in v.stations:
+            found = station_codes.get(s.code, [])
+            for code in found:
+                parts.setdefault(code[:2], {})[code] = [v.code, v.name, s.code, s.status]
+            if not any(h.state in _PUBLISHED for h in s.held):
+                pending.append([v.name, s.code, _PENDING.get(s.status, _PENDING["missing"])])
         (out / "desa" / f"{v.code}.html").write_text(
             _village_page(vdata, station_codes, view.name), encoding="utf-8"
         )
-        if on_done is not None:
-            on_done()
+    for part, entries in sorted(parts.items()):
+        payload = json.dumps(entries, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+        (out / "kode" / f"{part}.js").write_text(
+            f"window.SD_KODE=window.SD_KODE||{{}};window.SD_KODE[{json.dumps(part)}]={payload};\n",
+            encoding="utf-8")
     (out / "index.html").write_text(_index_page(view.name, view.regency, view.date,
-                                                 view.villages, index), encoding="utf-8")
-    (out / "BACA-SAYA.txt").write_text(_readme(db.authority), encoding="utf-8")
-    return len(index)
+                                                 view.villages, sum(map(len, parts.values())),
+                                                 pending), encoding="utf-8")
+    return sum(len(entries) for entries in parts.values())
+
+
+#: Why a station's codes are not on the board yet, by station status.
+_PENDING = {
+    "provisional": "hanya foto QR hasil, bundel belum masuk / only a results QR, no bundle yet",
+    "missing": "belum ada data / nothing received yet",
+    "rejected": "kiriman ditolak, menunggu bundel yang sah / delivery rejected",
+    "anomaly": "foto QR hasil tidak sama, bundel belum masuk / QR photos disagree",
+}
 
 
 def _village_page(v: dict, station_codes: dict[str, list[str]], election: str) -> str:
@@ -191,25 +253,26 @@ def _village_page(v: dict, station_codes: dict[str, list[str]], election: str) -
     return _page(f"{v['name']} - {election}", body)
 
 
-def _index_page(name: str, regency: str, date: str, villages: tuple, index: dict) -> str:
+def _index_page(name: str, regency: str, date: str, villages: tuple, n_codes: int,
+                pending: list[list[str]]) -> str:
     links = "".join(
         f'<tr><td><a href="desa/{escape(v.code)}.html">{escape(v.name)}</a></td>'
         f"<td>{escape(v.code)}</td><td>{escape(v.district)}</td>"
         f"<td>{escape(', '.join(v.status))}</td></tr>"
         for v in villages
     )
-    payload = json.dumps(index, sort_keys=True, ensure_ascii=True).replace("</", "<\\/")
+    payload = json.dumps(pending, ensure_ascii=True).replace("</", "<\\/")
     body = (
         f"<h1>Papan Pengumuman / Bulletin board</h1><p>{escape(name)} - {escape(regency)} - "
         f"{escape(date)}</p>"
         "<h2>Cari kode pelacakan / find your tracking code</h2>"
         '<p><input id="q" type="search" placeholder="XXXX-XXXX-XXXX-XXXX" autocomplete="off">'
         ' <button id="go" type="button">Cari / search</button></p><div id="answer"></div>'
-        f"<p class=\"muted\">{len(index)} kode / codes. Data to verify the tally: "
+        f"<p class=\"muted\">{n_codes} kode / codes. Data to verify the tally: "
         '<a href="data/">data/</a> (see BACA-SAYA.txt)</p>'
         "<h2>Desa / villages</h2><table><tr><th>Desa</th><th>Kode</th><th>Kecamatan</th>"
         f"<th>Status</th></tr>{links}</table>"
-        f'<script type="application/json" id="codes">{payload}</script>'
+        f'<script type="application/json" id="pending">{payload}</script>'
         f"<script>{_SEARCH_JS}</script>"
     )
     return _page(f"Papan pengumuman - {name}", body)

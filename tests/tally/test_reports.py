@@ -127,7 +127,7 @@ def test_publish_bulletin_board_finds_a_tracking_code(tmp_path: Path, full_db: P
     assert sum(1 for _ in (site / "data").rglob("*.sdbundle")) == len(runs)
     typed = code.replace("-", "").lower().replace("0", "o")  # how a voter might type it
     dom, console = chromium_dom(f"{(site / 'index.html').as_uri()}#q={typed}", tmp_path)
-    assert console == ""
+    assert console == "" and 'data-found="1"' in dom  # found through its kode/ file
     assert f"{code}: ditemukan / found" in dom
     dom, _ = chromium_dom(f"{(site / 'index.html').as_uri()}#q=AAAA-BBBB-CCCC-DDDD", tmp_path)
     assert "tidak ditemukan / not found" in dom
