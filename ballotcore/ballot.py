@@ -14,6 +14,7 @@ learning which. Individual ballots are never decrypted by the normal flow; only 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from ballotcore import elgamal, group, proofs
@@ -76,6 +77,10 @@ class EncryptedBallot:
     ciphertexts: tuple[Ciphertext, ...]
     proofs: tuple[ZeroOneProof, ...]
     sum_proof: EqualityProof
+    #: The canonical record bytes, computed once: a bundle's ballot is encoded for its
+    #: signature, its digest, the box root, the tracking-code scan and the tally's facts,
+    #: and canonical encoding is the largest non-crypto cost of verifying a station.
+    _bytes: bytes | None = dataclass_field(default=None, init=False, compare=False, repr=False)
 
     # ------------------------------------------------------------ encoding
     def to_body(self) -> dict[str, Any]:
@@ -102,7 +107,10 @@ class EncryptedBallot:
         }
 
     def to_bytes(self) -> bytes:
-        return encode_record(KIND, VERSION, self.to_body())
+        if self._bytes is None:  # frozen: the cache is set once, bypassing __setattr__
+            object.__setattr__(self, "_bytes", encode_record(KIND, VERSION, self.to_body()))
+        assert self._bytes is not None
+        return self._bytes
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> EncryptedBallot:
@@ -167,6 +175,22 @@ def encrypt_ballot(
     All randomness (ElGamal r, proof nonces) comes fresh from `rng`, the OS CSPRNG unless a
     caller (the golden vectors) passes a seeded source.
     """
+    return encrypt_ballot_with_nonces(context, public_key, n_candidates, choice, rng)[0]
+
+
+def encrypt_ballot_with_nonces(
+    context: BallotContext,
+    public_key: bytes,
+    n_candidates: int,
+    choice: int,
+    rng: RandomSource = OS_RANDOM,
+) -> tuple[EncryptedBallot, tuple[int, ...]]:
+    """`encrypt_ballot`, also returning the ElGamal randomness r_i of each selection.
+
+    The kiosk keeps the nonces in memory between the commitment and the voter's answer: a
+    challenged ballot reveals them (`ballotcore.spoiled`), a cast ballot forgets them.
+    Same draws from `rng` in the same order as `encrypt_ballot`.
+    """
     if n_candidates < 1:
         raise ValueError("a contest has at least one candidate")
     if not 0 <= choice < n_candidates:
@@ -176,9 +200,11 @@ def encrypt_ballot(
     cts: list[Ciphertext] = []
     prfs: list[ZeroOneProof] = []
     r_sum = 0
+    nonces: list[int] = []
     for i in range(n_candidates):
         m = 1 if i == choice else 0
         r = group.random_scalar(rng)
+        nonces.append(r)
         r_sum += r
         ct = elgamal.encrypt(public_key, m, r)
         cts.append(ct)
@@ -189,7 +215,7 @@ def encrypt_ballot(
     sum_proof = proofs.prove_equality(
         EXACTLY_ONE_LABEL, G, total.a, public_key, group.sub(total.b, G), r_sum % L, ctx, rng
     )
-    return EncryptedBallot(context, tuple(cts), tuple(prfs), sum_proof)
+    return EncryptedBallot(context, tuple(cts), tuple(prfs), sum_proof), tuple(nonces)
 
 
 def verify_ballot(ballot: EncryptedBallot, public_key: bytes, n_candidates: int) -> None:

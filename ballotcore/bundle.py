@@ -13,6 +13,11 @@ signed envelope (`ballotcore.signing.SignedRecord.to_bytes()`), conventionally n
     results       the signed results envelope, or null when fewer than k trustees came
     events        the hash-chained event log up to the close/results (no ballot content)
     counts        {"activations": .., "ballots": .., "voided": ..}
+    spoiled       [{"spoiled": <spoiled record>, "sig": <kiosk signature, "spoiled-ballot">}]
+                  challenged ballots with their nonces (`ballotcore.spoiled`), sorted by
+                  ballot id; OPTIONAL: present only when not empty, so a bundle without a
+                  challenge is byte-identical to one made before challenges existed, and a
+                  verifier that predates them refuses (unknown field) rather than miscounts
 
 Building is deterministic: the same kiosk state always gives byte-identical bundles.
 """
@@ -40,6 +45,7 @@ from ballotcore.errors import RecordError
 from ballotcore.eventlog import EventEntry
 from ballotcore.proofs import EqualityProof
 from ballotcore.signing import SignedRecord
+from ballotcore.spoiled import SignedSpoiled, sort_spoiled
 from ballotcore.trustees import PartialDecryption
 
 KIND = "bundle"
@@ -73,9 +79,10 @@ class StationBundle:
     activations: int
     ballot_count: int
     voided: int
+    spoiled: tuple[SignedSpoiled, ...] = ()
 
     def to_body(self) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             "election_id": self.election_id,
             "definition_hash": self.definition_hash.hex(),
             "public_record_hash": self.public_record_hash.hex(),
@@ -105,6 +112,9 @@ class StationBundle:
                 "voided": self.voided,
             },
         }
+        if self.spoiled:
+            body["spoiled"] = [s.to_body() for s in sort_spoiled(self.spoiled)]
+        return body
 
     def to_bytes(self) -> bytes:
         return encode_record(KIND, VERSION, self.to_body())
@@ -132,7 +142,8 @@ class StationBundle:
                 "results",
                 "events",
                 "counts",
-            },
+            }
+            | ({"spoiled"} if "spoiled" in body else set()),
             "bundle",
         )
         ballots: list[SignedBallot] = []
@@ -165,6 +176,7 @@ class StationBundle:
             raise RecordError("partials must be sorted by trustee index without duplicates")
         counts = field(body, "counts", dict)
         expect_keys(counts, {"activations", "ballots", "voided"}, "counts")
+        spoiled = _spoiled(body)
         results = body.get("results")
         return cls(
             field(body, "election_id", str),
@@ -183,7 +195,22 @@ class StationBundle:
             field(counts, "activations", int),
             field(counts, "ballots", int),
             field(counts, "voided", int),
+            spoiled,
         )
+
+
+def _spoiled(body: dict[str, Any]) -> tuple[SignedSpoiled, ...]:
+    """The optional `spoiled` list: absent when empty, sorted by id, no duplicates."""
+    if "spoiled" not in body:
+        return ()
+    items = field(body, "spoiled", list)
+    if not items:
+        raise RecordError("an empty spoiled list is written by omitting the field")
+    spoiled = tuple(SignedSpoiled.from_body(x, f"spoiled[{i}]") for i, x in enumerate(items))
+    ids = [s.spoiled.ballot_id for s in spoiled]
+    if ids != sorted(ids) or len(set(ids)) != len(ids):
+        raise RecordError("spoiled ballots must be sorted by ballot id without duplicates")
+    return spoiled
 
 
 def _object(value: object, what: str) -> dict[str, Any]:

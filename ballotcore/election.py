@@ -11,10 +11,11 @@ trustees 1..n with 1 <= threshold k <= n; the date is ISO (YYYY-MM-DD).
 
 Optional fields for the official documents (Berita Acara), present in the canonical body
 only when set, so a definition written before they existed keeps its bytes and its hash:
-the election's `timezone` (WIB, WITA or WIT), a station's DPT by sex (`dpt_male` and
-`dpt_female`, both or neither, summing to `dpt`) and additional voters (`dptb`), and a
-village's election committee (`committee`: members with a role and whether they sign).
-A document that needs an absent field says it is absent; nothing is invented.
+a station's DPT by sex (`dpt_male` and `dpt_female`, both or neither, summing to `dpt`)
+and additional voters (`dptb`), and a village's election committee (`committee`: members
+with a role and whether they sign). A document that needs an absent field says it is
+absent; nothing is invented. The election's `time_zone` (WIB, WITA or WIT; omitted means
+WIB) and a village's `bulletin_board` are optional in the same way.
 """
 
 from __future__ import annotations
@@ -34,11 +35,12 @@ VERSION = 1
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _VILLAGE_KEYS = {
     "code", "name", "district", "single_candidate", "threshold", "candidates", "stations",
-    "trustees", "committee",
+    "trustees", "committee", "bulletin_board",
 }
 _STATION_KEYS = {"code", "dpt", "dpt_male", "dpt_female", "dptb"}
-#: Indonesian time zones and their offset from UTC in hours.
-TIMEZONES = {"WIB": 7, "WITA": 8, "WIT": 9}
+#: The election's local time zones (Indonesia has three) and their offsets from UTC.
+TIME_ZONES = {"WIB": 7, "WITA": 8, "WIT": 9}
+DEFAULT_TIME_ZONE = "WIB"
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -91,6 +93,8 @@ class Village:
     threshold: int
     single_candidate: bool = False
     committee: tuple[CommitteeMember, ...] = ()  # empty: not recorded in the definition
+    # where voters check their tracking code (a place or address); printed on the slip
+    bulletin_board: str | None = None
 
     @property
     def dpt(self) -> int:
@@ -111,7 +115,13 @@ class ElectionDefinition:
     regency: str
     languages: tuple[str, ...]
     villages: tuple[Village, ...]
-    timezone: str | None = None  # WIB | WITA | WIT; None: not recorded
+    time_zone: str | None = None  # "WIB", "WITA" or "WIT"; None (omitted) means WIB
+
+    @property
+    def zone(self) -> dt.timezone:
+        """The election's local time zone: every time shown or printed is in it."""
+        name = self.time_zone or DEFAULT_TIME_ZONE
+        return dt.timezone(dt.timedelta(hours=TIME_ZONES[name]), name)
 
     def village(self, code: str) -> Village:
         for v in self.villages:
@@ -120,14 +130,14 @@ class ElectionDefinition:
         raise KeyError(code)
 
     def to_body(self) -> dict[str, Any]:
-        body = {
+        body: dict[str, Any] = {
             "election_id": self.election_id,
             "name": self.name,
             "date": self.date,
             "regency": self.regency,
             "languages": list(self.languages),
             "villages": [
-                {
+                _optional({
                     "code": v.code,
                     "name": v.name,
                     "district": v.district,
@@ -140,13 +150,11 @@ class ElectionDefinition:
                     "trustees": [{"index": t.index, "name": t.name} for t in v.trustees],
                     **({"committee": [{"name": m.name, "role": m.role, "signs": m.signs}
                                       for m in v.committee]} if v.committee else {}),
-                }
+                }, "bulletin_board", v.bulletin_board)
                 for v in self.villages
             ],
         }
-        if self.timezone is not None:
-            body["timezone"] = self.timezone
-        return body
+        return _optional(body, "time_zone", self.time_zone)
 
     def to_bytes(self) -> bytes:
         return encode_record(KIND, VERSION, self.to_body())
@@ -164,6 +172,14 @@ class ElectionDefinition:
         if definition.to_bytes() != data:
             raise RecordError("election definition is not in canonical form")
         return definition
+
+
+def _optional(body: dict[str, Any], key: str, value: str | None) -> dict[str, Any]:
+    """Add an optional field only when set: definitions made before the field existed
+    keep their bytes and their hash (docs/PROTOCOL.md 4.3)."""
+    if value is not None:
+        body[key] = value
+    return body
 
 
 # ------------------------------------------------------------------ parsing
@@ -285,6 +301,7 @@ def _parse_village(obj: Any, where: str) -> Village:
         threshold,
         single,
         _committee(obj, where),
+        _text(obj, "bulletin_board", where, 200) if "bulletin_board" in obj else None,
     )
 
 
@@ -329,11 +346,11 @@ def _committee(obj: dict[str, Any], where: str) -> tuple[CommitteeMember, ...]:
 def parse_definition(body: Any) -> ElectionDefinition:
     """Validate a definition body and return typed objects (see module docstring)."""
     where = "election"
-    _known(body, {"election_id", "name", "date", "regency", "languages", "villages", "timezone"},
-           where)
-    timezone = _get(body, "timezone", str, where) if "timezone" in body else None
-    if timezone is not None and timezone not in TIMEZONES:
-        raise DefinitionError("election.timezone", f"{timezone!r} is not one of WIB, WITA, WIT")
+    _known(body, {"election_id", "name", "date", "regency", "languages", "villages",
+                  "time_zone"}, where)
+    zone = _get(body, "time_zone", str, where) if "time_zone" in body else None
+    if zone is not None and zone not in TIME_ZONES:
+        raise DefinitionError("election.time_zone", f"{zone!r} is not one of WIB, WITA, WIT")
     election_id = _ident(body, "election_id", where)
     date = _get(body, "date", str, where)
     try:
@@ -364,5 +381,5 @@ def parse_definition(body: Any) -> ElectionDefinition:
         _text(body, "regency", where),
         tuple(languages),
         tuple(villages),
-        timezone,
+        zone,
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from ballotcore.codec import decode_record, encode_record, expect_keys, field, hex_bytes
@@ -38,6 +39,9 @@ class EventEntry:
     event: str
     time: str
     detail: dict[str, str | int]
+    #: The record bytes, computed once (the chain check, the reconciliation and the
+    #: tally's facts all hash every entry).
+    _bytes: bytes | None = dataclass_field(default=None, init=False, compare=False, repr=False)
 
     def to_body(self) -> dict[str, Any]:
         return {
@@ -49,7 +53,10 @@ class EventEntry:
         }
 
     def to_bytes(self) -> bytes:
-        return encode_record(KIND, VERSION, self.to_body())
+        if self._bytes is None:  # frozen: the cache is set once, bypassing __setattr__
+            object.__setattr__(self, "_bytes", encode_record(KIND, VERSION, self.to_body()))
+        assert self._bytes is not None
+        return self._bytes
 
     def digest(self) -> bytes:
         return digest32("event", self.to_bytes())

@@ -15,6 +15,8 @@ log when there is none. Within it the log is replayed:
   "exported" reads as "closed" and `polls.exported_to_results` leaves "closed";
 * voter sessions: `session.activated` opens one (polls open, none already open); a cast
   or one of the void codes closes it; nothing else opens or closes one;
+  `ballot.challenged` (a Benaloh challenge) happens inside an open session and leaves it
+  open; the current box has exactly as many as the bundle has spoiled ballots;
 * the log ends closed (no results) or in results, with no session open, so
   activations = ballots + voided;
 * results, when present, were computed exactly once in this box, by `results.computed`,
@@ -42,6 +44,7 @@ MODE_SWITCHED = "mode.switched"
 FIRST = "storage.created"
 ACTIVATED = "session.activated"
 CAST = "ballot.cast"
+CHALLENGED = "ballot.challenged"
 VOIDS = ("session.voided", "session.timed_out", "session.voided_on_restart")
 RESULTS_COMPUTED = "results.computed"
 TRUSTEE_ACCEPTED = "trustee.accepted"
@@ -79,6 +82,7 @@ class LogCounts:
     mode: str
     results_at: int | None  # index of `results.computed` in the whole log, if any
     polls: str  # polls state at the end of the log
+    challenged: int = 0  # `ballot.challenged` entries of the current box
 
 
 def box_start(events: Sequence[EventEntry]) -> int:
@@ -103,6 +107,7 @@ def replay(events: Sequence[EventEntry]) -> LogCounts:
     state, session = "setup", False
     counts = {"activations": 0, "ballots": 0, "voided": 0}
     results_at: int | None = None
+    challenged = 0
     for i in range(start, len(events)):
         e = events[i]
         where = f"event log entry {i} ({e.event})"
@@ -119,6 +124,10 @@ def replay(events: Sequence[EventEntry]) -> LogCounts:
             if state != "closed" or results_at is not None:
                 raise VerificationError(f"{where}: results computed again or before the close")
             results_at = i
+        elif e.event == CHALLENGED:
+            if state != "open" or not session:
+                raise VerificationError(f"{where}: a challenge outside an open voter session")
+            challenged += 1
         elif e.event in COUNTED:
             if state != "open":
                 raise VerificationError(f"{where}: polls are {state}, not open")
@@ -136,7 +145,8 @@ def replay(events: Sequence[EventEntry]) -> LogCounts:
     if session:
         raise VerificationError("event log ends with a voter session still open")
     return LogCounts(
-        counts["activations"], counts["ballots"], counts["voided"], mode, results_at, state
+        counts["activations"], counts["ballots"], counts["voided"], mode, results_at, state,
+        challenged,
     )
 
 
@@ -168,6 +178,15 @@ def check_counts(
         if e.event in CLOSES and e.detail.get("ballots") != ballots:
             raise VerificationError(f"event log entry {i}: polls closed with another ballot count")
     return log
+
+
+def check_challenges(log: LogCounts, spoiled: int) -> None:
+    """The bundle holds one spoiled ballot per `ballot.challenged` of the current box."""
+    if log.challenged != spoiled:
+        raise VerificationError(
+            f"the bundle holds {spoiled} spoiled ballots, the event log {log.challenged} "
+            f"challenges"
+        )
 
 
 def check_results_entry(

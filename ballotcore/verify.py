@@ -13,6 +13,10 @@ count reconciliation of `ballotcore.reconcile` (docs/PROTOCOL.md 4.9): counts eq
 log's events, ballots <= activations and <= DPT, results computed exactly once with
 `log_head` the entry before `results.computed`, the polls steps in order, the partials
 those the log accepted and the results naming the k lowest, no ballot id in the log.
+Spoiled (challenged) ballots, always (they are few): each names this station and no cast
+ballot's id, carries the kiosk's signature (label `spoiled-ballot`) and opens to its
+candidate (`ballotcore.spoiled.verify_spoiled`); the log has one `ballot.challenged` per
+spoiled ballot. They are never part of the aggregate, the box root or any count.
 With `full=True` also: every ballot's kiosk signature and proofs, the aggregate recomputed
 from the ballots, every trustee's partial-decryption proof against the Feldman
 commitments, and the decrypted counts recomputed from k partials.
@@ -43,6 +47,7 @@ from ballotcore.results import (
     decryption_context,
 )
 from ballotcore.signing import SignedRecord
+from ballotcore.spoiled import SPOILED_LABEL, verify_spoiled
 
 
 @functools.lru_cache(maxsize=4)
@@ -125,6 +130,7 @@ def verify_bundle(data: bytes, record: PublicRecord, *, full: bool = False) -> V
             bundle.kiosk_id,
         ):
             raise VerificationError("a ballot belongs to another station or kiosk")
+    _check_spoiled(bundle, cert, record, n)
     digests = [sb.ballot.digest() for sb in bundle.ballots]
     results = _check_results(bundle, cert, digests)
     _reconcile(bundle, results, digests, station.dpt, village.threshold)
@@ -157,9 +163,39 @@ def _reconcile(
         None if results is None else results.trustees,
         threshold,
     )
+    reconcile.check_challenges(log, len(bundle.spoiled))
+    spoiled = [s.spoiled.ballot for s in bundle.spoiled]
     reconcile.check_no_ballot_ids(
-        bundle.events, [sb.ballot.context.ballot_id for sb in bundle.ballots], digests
+        bundle.events,
+        [sb.ballot.context.ballot_id for sb in bundle.ballots] + [b.context.ballot_id for b in spoiled],
+        digests + [b.digest() for b in spoiled],
     )
+
+
+def _check_spoiled(
+    bundle: StationBundle, cert: KioskCertificate, record: PublicRecord, n: int
+) -> None:
+    """Every spoiled ballot (few: quick and full verification alike) belongs to this
+    station and kiosk, is never a cast ballot, carries the kiosk's signature and opens to
+    its candidate (`verify_spoiled`)."""
+    key = record.village_keys[bundle.village]
+    cast = {sb.ballot.context.ballot_id for sb in bundle.ballots}
+    for i, item in enumerate(bundle.spoiled):
+        ctx = item.spoiled.ballot.context
+        if (ctx.election_id, ctx.village, ctx.station, ctx.kiosk) != (
+            bundle.election_id,
+            bundle.village,
+            bundle.station,
+            bundle.kiosk_id,
+        ):
+            raise VerificationError(f"spoiled ballot {i} belongs to another station or kiosk")
+        if ctx.ballot_id in cast:
+            raise VerificationError(f"spoiled ballot {i} has the id of a cast ballot")
+        try:
+            signing.verify(cert.public_key, SPOILED_LABEL, item.spoiled.to_bytes(), item.signature)
+        except SignatureError as exc:
+            raise SignatureError(f"spoiled ballot {i}: kiosk signature does not verify") from exc
+        verify_spoiled(item.spoiled, key.public_key, n)
 
 
 def _check_results(

@@ -14,6 +14,7 @@ from hardware.document import Align, Block, Document, Feed, Line, PaperWidth, Qr
 from hardware.qrparts import split_qr_parts
 from hardware.receipts import (
     CandidateCount,
+    ChallengeReceipt,
     ReceiptContent,
     ResultsReport,
     Station,
@@ -24,6 +25,7 @@ from hardware.receipts import (
 )
 
 _LABEL = 8  # label column of "Label   : value" lines
+_TRAINING_BANNER = "LATIHAN / TRAINING"
 
 
 def _when(moment: datetime) -> str:
@@ -40,6 +42,13 @@ def _title(indonesian: str, english: str, width: PaperWidth) -> list[Block]:
         Line(part, align=Align.CENTER, small=True) for part in tx.wrap(english, width.small_chars)
     ]
     return lines
+
+
+def _training(training: bool, width: PaperWidth) -> list[Block]:
+    """The training-mode banner at the top of a receipt (nothing printed in official mode)."""
+    if not training:
+        return []
+    return [Line(_TRAINING_BANNER, align=Align.CENTER, bold=True), _rule(width, "*")]
 
 
 def _heading(indonesian: str, english: str, width: PaperWidth) -> list[Block]:
@@ -130,8 +139,10 @@ def layout_zero_report(report: ZeroReport, width: PaperWidth) -> Document:
 
 
 def layout_voter_record(record: VoterRecord, width: PaperWidth) -> Document:
-    """The voter's paper record of their choice, for the audit box."""
-    blocks: list[Block] = _title("CATATAN PILIHAN", "Voter's paper record", width)
+    """The voter's paper record of their choice, for the audit box: the place and the
+    choice only, nothing that links it to the slip or the encrypted ballot."""
+    blocks: list[Block] = _training(record.training, width)
+    blocks += _title("CATATAN PILIHAN", "Voter's paper record", width)
     blocks += [_rule(width, "=")]
     blocks += _kv("Desa", record.village, width)
     blocks += _kv("TPS", record.station, width)
@@ -144,10 +155,7 @@ def layout_voter_record(record: VoterRecord, width: PaperWidth) -> Document:
         Line(part, align=Align.CENTER, bold=True, size=Size.TALL)
         for part in tx.wrap(record.candidate_name.upper(), width.chars)
     ]
-    blocks += [_rule(width)]
-    blocks += _kv("Kode", record.tracking_code, width)
-    blocks += _gloss("Tracking code", width)
-    blocks += [Feed(1)]
+    blocks += [_rule(width), Feed(1)]
     blocks += _plain("Masukkan ke kotak audit.", width, Align.CENTER)
     blocks += [
         Line(part, align=Align.CENTER, small=True)
@@ -158,7 +166,8 @@ def layout_voter_record(record: VoterRecord, width: PaperWidth) -> Document:
 
 def layout_take_home_slip(slip: TakeHomeSlip, width: PaperWidth) -> Document:
     """The slip the voter keeps: the tracking code and where to check it, never the choice."""
-    blocks: list[Block] = _title("KODE PELACAKAN", "Ballot tracking code", width)
+    blocks: list[Block] = _training(slip.training, width)
+    blocks += _title("KODE PELACAKAN", "Ballot tracking code", width)
     blocks += [_rule(width, "="), Feed(1)]
     blocks += [
         Line(part, align=Align.CENTER, bold=True, size=Size.TALL)
@@ -172,6 +181,36 @@ def layout_take_home_slip(slip: TakeHomeSlip, width: PaperWidth) -> Document:
     blocks += _plain("Slip ini tidak menunjukkan pilihan Anda.", width)
     blocks += _gloss("This slip does not show your vote.", width)
     return Document("take-home-slip", width, tuple(blocks))
+
+
+def layout_challenge_receipt(receipt: ChallengeReceipt, width: PaperWidth) -> Document:
+    """A checked ballot: tracking code, the candidate it encrypts, NOT COUNTED (the voter
+    keeps it to compare with the bulletin board)."""
+    blocks: list[Block] = _title("UJI SURAT SUARA", "Ballot check", width)
+    blocks += [Line("TIDAK DIHITUNG", align=Align.CENTER, bold=True, size=Size.TALL)]
+    blocks += [Line("NOT COUNTED", align=Align.CENTER, bold=True)]
+    blocks += [_rule(width, "=")]
+    blocks += _kv("Desa", receipt.village, width)
+    blocks += _kv("TPS", receipt.station, width)
+    blocks += [_rule(width)]
+    blocks += [Line("Surat suara ini memuat", align=Align.CENTER)]
+    blocks += [Line("This ballot encrypts", align=Align.CENTER, small=True)]
+    blocks += [
+        Line(f"No. {receipt.candidate_number}", align=Align.CENTER, bold=True, size=Size.DOUBLE)
+    ]
+    blocks += [
+        Line(part, align=Align.CENTER, bold=True)
+        for part in tx.wrap(receipt.candidate_name.upper(), width.chars)
+    ]
+    blocks += [_rule(width)]
+    blocks += _kv("Kode", receipt.tracking_code, width)
+    blocks += _gloss("Tracking code", width)
+    blocks += [Feed(1)]
+    blocks += _plain("Surat suara ini dibuka untuk diuji dan tidak dihitung. Cari kode ini "
+                     "di papan pengumuman: calon yang sama harus tertulis di sana.", width)
+    blocks += _gloss("This ballot was opened for checking and is not counted. Look up this "
+                     "code on the bulletin board: the same candidate must be shown there.", width)
+    return Document("challenge-receipt", width, tuple(blocks))
 
 
 def layout_results_report(report: ResultsReport, width: PaperWidth) -> Document:
@@ -251,6 +290,8 @@ def layout_receipt(content: ReceiptContent, width: PaperWidth) -> Document:
         return layout_voter_record(content, width)
     if isinstance(content, TakeHomeSlip):
         return layout_take_home_slip(content, width)
+    if isinstance(content, ChallengeReceipt):
+        return layout_challenge_receipt(content, width)
     if isinstance(content, ResultsReport):
         return layout_results_report(content, width)
     if isinstance(content, TrusteeCardReprint):

@@ -5,8 +5,12 @@ The kiosk engine owns the facts (counts, tracking codes, the signed results reco
 its content can be printed honestly and raises `ReceiptContentError` otherwise; it
 does not check election rules, which are the engine's business.
 
-The voter record deliberately carries no time and no sequence number: the paper
-records in the audit box must not be orderable back to the queue of voters.
+The voter record (the paper record for the audit box) deliberately carries nothing but
+the place and the choice: no tracking code, no ballot id, no time and no sequence number.
+Whoever holds a take-home slip and can see the audit box must not be able to pair them
+(a vote buyer collecting slips would otherwise learn each choice), and the records must
+not be orderable back to the queue of voters. `TakeHomeSlip` carries the tracking code
+and where to look it up, never the choice.
 """
 
 from __future__ import annotations
@@ -93,6 +97,39 @@ class VoterRecord:
     station: str
     candidate_number: int
     candidate_name: str
+    training: bool = False  # printed "LATIHAN / TRAINING" (training mode never counts)
+
+    def __post_init__(self) -> None:
+        _require_text(self.village, "village")
+        _require_text(self.station, "station")
+        if not isinstance(self.candidate_number, int) or self.candidate_number < 1:
+            raise ReceiptContentError("candidate number must be a positive integer")
+        _require_text(self.candidate_name, "candidate name")
+
+
+@dataclass(frozen=True)
+class TakeHomeSlip:
+    """What the voter takes home: the tracking code and where to look it up, no choice."""
+
+    tracking_code: str
+    lookup: str  # the village's bulletin board (election definition), or the default text
+    training: bool = False
+
+    def __post_init__(self) -> None:
+        _require_text(self.tracking_code, "tracking code")
+        _require_text(self.lookup, "lookup")
+
+
+@dataclass(frozen=True)
+class ChallengeReceipt:
+    """A checked (Benaloh-challenged) ballot: its tracking code and the candidate it
+    encrypts, marked "TIDAK DIHITUNG / NOT COUNTED". The voter keeps it and finds the same
+    code and candidate on the bulletin board. Like the voter record: no time, no number."""
+
+    village: str
+    station: str
+    candidate_number: int
+    candidate_name: str
     tracking_code: str
 
     def __post_init__(self) -> None:
@@ -102,18 +139,6 @@ class VoterRecord:
             raise ReceiptContentError("candidate number must be a positive integer")
         _require_text(self.candidate_name, "candidate name")
         _require_text(self.tracking_code, "tracking code")
-
-
-@dataclass(frozen=True)
-class TakeHomeSlip:
-    """What the voter takes home: the tracking code and where to look it up, no choice."""
-
-    tracking_code: str
-    lookup: str
-
-    def __post_init__(self) -> None:
-        _require_text(self.tracking_code, "tracking code")
-        _require_text(self.lookup, "lookup")
 
 
 @dataclass(frozen=True)
@@ -166,4 +191,6 @@ class TrusteeCardReprint:
             raise ReceiptContentError("card_data must be non-empty bytes")
 
 
-ReceiptContent = ZeroReport | VoterRecord | TakeHomeSlip | ResultsReport | TrusteeCardReprint
+ReceiptContent = (
+    ZeroReport | VoterRecord | TakeHomeSlip | ChallengeReceipt | ResultsReport | TrusteeCardReprint
+)

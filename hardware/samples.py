@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from hardware.receipts import (
     CandidateCount,
+    ChallengeReceipt,
     ReceiptContent,
     ResultsReport,
     Station,
@@ -59,7 +60,6 @@ def voter_record() -> VoterRecord:
         station="TPS 03",
         candidate_number=2,
         candidate_name="Siti Aminah",
-        tracking_code="K7QP-3MXA-92TD",
     )
 
 
@@ -67,6 +67,16 @@ def take_home_slip() -> TakeHomeSlip:
     return TakeHomeSlip(
         tracking_code="K7QP-3MXA-92TD",
         lookup="Papan pengumuman Balai Desa Sukamaju / suaradesa.example/cek",
+    )
+
+
+def challenge_receipt() -> ChallengeReceipt:
+    return ChallengeReceipt(
+        village="Sukamaju",
+        station="TPS 03",
+        candidate_number=2,
+        candidate_name="Siti Aminah",
+        tracking_code="M2QX-7RTA-0KDP-9WZC",
     )
 
 
@@ -108,6 +118,7 @@ SAMPLES: dict[str, ReceiptContent] = {
     "zero": zero_report(),
     "voter": voter_record(),
     "slip": take_home_slip(),
+    "challenge": challenge_receipt(),
     "results": results_report(),
     "trustee": trustee_card(),
 }

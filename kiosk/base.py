@@ -263,6 +263,7 @@ class KioskEngineBase:
             pin_locked=self.pins.record.locked,
             installed=self.pins.installation is not None,
             pin_tries_before_wait=pinstate.remaining_free(self.pins.record),
+            receipts_pending=getattr(self, "_unprinted", None) is not None,
         )
 
     # ------------------------------------------------------------ installation, recovery

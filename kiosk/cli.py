@@ -25,7 +25,7 @@ def _progress(message: str) -> None:
 @group.command()
 @click.option("--package", "package", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="Station package folder (.sdpkg).")
 @click.option("--data", required=True, type=click.Path(file_okay=False, path_type=Path), help="Kiosk data folder (created; must not hold a database yet).")
-@click.option("--deck", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="CSV of candidate numbers, one row per voter.")
+@click.option("--deck", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="CSV of candidate numbers, one row per voter; a row N,challenge checks a ballot for N (spoiled, not counted) before casting N.")
 @click.option("--trustee-cards", "cards", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder with trustee-<n>.sdcard files (or <village>/ sub-folders).")
 @click.option("--export", "export_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder (the USB stick) to write the .sdbundle to.")
 @click.option("--pins", "pins", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="PIN file (default: the election's secret/pins.json).")

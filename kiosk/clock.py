@@ -11,8 +11,6 @@ import datetime as dt
 import time
 from typing import Protocol
 
-from ballotcore.election import TIMEZONES
-
 
 class Clock(Protocol):
     def wall(self) -> dt.datetime:
@@ -58,11 +56,3 @@ class FakeClock:
 def iso_seconds(moment: dt.datetime) -> str:
     """ISO 8601 UTC to the second, as the event log records times: 2026-12-01T07:00:00Z."""
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def local_time(moment: dt.datetime, zone: str | None) -> dt.datetime:
-    """`moment` in the election's time zone (WIB, WITA or WIT, named so a printed report
-    says which), or in UTC when the definition does not record one."""
-    if zone is None:
-        return moment.astimezone(dt.UTC)
-    return moment.astimezone(dt.timezone(dt.timedelta(hours=TIMEZONES[zone]), zone))

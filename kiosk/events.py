@@ -63,11 +63,20 @@ EVENTS: dict[str, str] = {
     "session.transition_refused": "A voter-session action was refused (detail: state, action).",
     # ballots
     "ballot.cast": "A ballot was recorded (no content: not which, not where).",
+    "ballot.challenged": "The voter checked the committed ballot (Benaloh challenge): it was "
+    "spoiled, its nonces kept with it for the bulletin board, never counted; the voter is "
+    "back at the ballot under the same activation (no content).",
     "ballot.confirmed": "The voter saw the 'recorded' screen for the last ballot.",
     "ballot.committed_not_confirmed": "Restart: the last ballot was stored but never confirmed "
     "on screen. It is counted; it is not lost and not duplicated.",
     "receipt.printed": "Voter receipts printed (detail: documents, printer status).",
     "receipt.failed": "A voter receipt could not be printed; the ballot stays recorded.",
+    "receipt.reprinted": "Missing voter receipts printed again, marked as a reprint (detail: "
+    "printer status of the record and the slip).",
+    "receipt.skipped_by_officer": "An officer confirmed (PIN) that the voter left without a "
+    "complete paper record (detail: officer slot, printer status); the ballot stays recorded.",
+    "session.activation_refused": "A ballot activation was refused because the printer "
+    "cannot print (detail: printer status); nothing was counted.",
     # close, trustees, results
     "trustee.accepted": "A trustee's partial decryption was verified and stored (detail: index).",
     "trustee.refused": "A trustee card or PIN was refused (detail: index if known, reason).",

@@ -153,7 +153,7 @@ class PollingActions(KioskEngineBase):
             0,
             self._empty_root(),
             SOFTWARE_VERSION,
-            self.clock.wall(),
+            self.clock.wall().astimezone(self.definition.zone),  # WIB/WITA/WIT, never UTC
         )
         outcome = self.devices.print(zero)
         if not outcome.ok:

@@ -3,18 +3,25 @@
     idle --activate--> activated --select--> selecting --review--> reviewing --cast--> cast
                                    selecting --select--> selecting (changed their mind)
                                    reviewing --back--> selecting
-    activated|selecting|reviewing --void|timeout--> voided
+                                   reviewing --commit--> committed --cast--> cast
+                                   committed --challenge--> selecting (Benaloh check)
+    activated|selecting|reviewing|committed --void|timeout--> voided
     cast|voided --reset--> idle
 
-One activation allows at most one ballot: `cast` is only reachable from `reviewing`, and
-both terminal states lead back to `idle`, which needs a new activation. The selection
-itself lives only in memory (`VoterSession.choice`), never in storage or the log.
+`commit` encrypts the choice and shows the tracking code before the voter answers "cast"
+or "check this ballot"; a check spoils that ballot and returns the voter to the ballot
+under the same activation, so any number of checks, and one cast, per activation. (The
+direct reviewing --cast--> cast encrypts and casts in one step.) One activation allows
+at most one ballot: `cast` is only reachable from `reviewing` or `committed`, and both
+terminal states lead back to `idle`, which needs a new activation. The selection and the
+committed ballot live only in memory (`VoterSession`), never in storage or the log.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class SessionState(StrEnum):
@@ -22,6 +29,7 @@ class SessionState(StrEnum):
     ACTIVATED = "activated"
     SELECTING = "selecting"
     REVIEWING = "reviewing"
+    COMMITTED = "committed"
     CAST = "cast"
     VOIDED = "voided"
 
@@ -32,6 +40,8 @@ class SessionAction(StrEnum):
     REVIEW = "review"
     BACK = "back"
     CAST = "cast"
+    COMMIT = "commit"
+    CHALLENGE = "challenge"
     VOID = "void"
     TIMEOUT = "timeout"
     RESET = "reset"
@@ -46,6 +56,11 @@ TRANSITIONS: dict[tuple[SessionState, SessionAction], SessionState] = {
     (S.SELECTING, A.REVIEW): S.REVIEWING,
     (S.REVIEWING, A.BACK): S.SELECTING,
     (S.REVIEWING, A.CAST): S.CAST,
+    (S.REVIEWING, A.COMMIT): S.COMMITTED,
+    (S.COMMITTED, A.CAST): S.CAST,
+    (S.COMMITTED, A.CHALLENGE): S.SELECTING,
+    (S.COMMITTED, A.VOID): S.VOIDED,
+    (S.COMMITTED, A.TIMEOUT): S.VOIDED,
     (S.ACTIVATED, A.VOID): S.VOIDED,
     (S.SELECTING, A.VOID): S.VOIDED,
     (S.REVIEWING, A.VOID): S.VOIDED,
@@ -57,7 +72,7 @@ TRANSITIONS: dict[tuple[SessionState, SessionAction], SessionState] = {
 }
 
 #: States in which a voter holds an activated ballot.
-LIVE_STATES = frozenset({S.ACTIVATED, S.SELECTING, S.REVIEWING})
+LIVE_STATES = frozenset({S.ACTIVATED, S.SELECTING, S.REVIEWING, S.COMMITTED})
 
 
 def transition(state: SessionState, action: SessionAction) -> SessionState | None:
@@ -72,7 +87,10 @@ class VoterSession:
     state: SessionState = S.IDLE
     choice: int | None = None  # candidate number; memory only, never stored or logged
     last_activity: float = 0.0
+    #: The committed, not yet cast or checked ballot (`kiosk.voting.Committed`): memory only.
+    pending: Any = None
 
     def clear(self) -> None:
-        """Forget the selection (after cast or void)."""
+        """Forget the selection and any committed ballot (after cast or void)."""
         self.choice = None
+        self.pending = None

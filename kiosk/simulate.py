@@ -2,7 +2,8 @@
 
 Install the package on the kiosk (installation code from the PIN file) if needed, open
 (readiness, zero report), one activation + selection + review + cast + confirmation
-per deck row, close, k trustees, results, export; on simulated hardware (in-memory
+per deck row (a row `N,challenge` first commits a ballot for N and checks it - a Benaloh
+challenge, the ballot is spoiled - then selects N again, commits and casts), close, k trustees, results, export; on simulated hardware (in-memory
 printer and scanner, `kiosk.devices`, or with `printer_out` the real ESC/POS driver on a
 pty printer simulator that renders every receipt to PNG and text). Used by the demo and the end-to-end tests.
 """
@@ -33,9 +34,18 @@ class Pins:
     install_code: str | None = None  # None: the PIN file has none (kiosk already installed)
 
 
-def read_deck(path: Path) -> list[int]:
-    """Candidate numbers, one per voter (first column; a non-numeric header is skipped)."""
-    numbers: list[int] = []
+@dataclass(frozen=True)
+class DeckRow:
+    """One voter of a simulated day: the candidate cast, after a challenge if `challenge`."""
+
+    number: int
+    challenge: bool = False
+
+
+def read_deck(path: Path) -> list[DeckRow]:
+    """One row per voter: the candidate number in the first column (a non-numeric header
+    is skipped), optionally `challenge` in the second (check a ballot for N, then cast N)."""
+    numbers: list[DeckRow] = []
     with open(path, newline="", encoding="utf-8") as fh:
         for line_no, row in enumerate(csv.reader(fh), start=1):
             if not row or not row[0].strip():
@@ -45,7 +55,13 @@ def read_deck(path: Path) -> list[int]:
                 if line_no == 1:
                     continue
                 raise SimulationError(f"{path}, line {line_no}: {cell!r} is not a candidate number")
-            numbers.append(int(cell))
+            extra = [c.strip() for c in row[1:] if c.strip()]
+            if extra not in ([], ["challenge"]):
+                raise SimulationError(
+                    f"{path}, line {line_no}: after the candidate number only 'challenge' "
+                    f"may follow, not {','.join(extra)!r}"
+                )
+            numbers.append(DeckRow(int(cell), bool(extra)))
     return numbers
 
 
@@ -76,7 +92,7 @@ def find_cards(folder: Path, village: str) -> dict[int, bytes]:
 
 def run_day(
     engine: KioskEngine,
-    deck: list[int],
+    deck: list[DeckRow],
     pins: Pins,
     cards: dict[int, bytes],
     export_dir: Path,
@@ -100,10 +116,19 @@ def run_day(
         raise SimulationError("readiness checks failed: " + "; ".join(ready.failures))
     engine.open_polls(officer)
     progress(f"polls open; casting {len(deck)} ballots")
-    for i, number in enumerate(deck, start=1):
+    spoiled: list[dict[str, Any]] = []
+    for i, row in enumerate(deck, start=1):
         engine.activate_ballot(other)
-        engine.select(number)
+        engine.select(row.number)
         engine.review()
+        if row.challenge:
+            engine.commit()
+            check = engine.challenge()
+            spoiled.append({"tracking_code": check.tracking_code,
+                            "candidate": check.candidate_number})
+            engine.select(row.number)
+            engine.review()
+            engine.commit()
         engine.cast()
         engine.confirm_cast()
         if i % 500 == 0:
@@ -140,6 +165,7 @@ def run_day(
         "trustees": list(status.trustees_present),
         "bundle": str(report.path),
         "sha256": report.sha256,
+        "spoiled": sorted(spoiled, key=lambda s: str(s["tracking_code"])),
     }
 
 
@@ -178,7 +204,7 @@ def simulate(
             if not cards:
                 raise SimulationError(f"no trustee-<n>.sdcard files in {cards_dir}")
             valid = {c.number for c in engine.candidates}
-            bad = sorted({n for n in deck if n not in valid})
+            bad = sorted({r.number for r in deck if r.number not in valid})
             if bad:
                 raise SimulationError(f"the deck names candidates {bad} not on this ballot")
             summary = run_day(engine, deck, pins, cards, export_dir, trustees, mode, progress)

@@ -22,6 +22,11 @@ free ones by an UPDATE of the same size (SQLite overwrites such a cell in place)
 is no rowid, no timestamp and no sequence number next to a ballot; the event log records
 only that *a* ballot was cast. After each confirmation the engine checkpoints and
 truncates the WAL (`truncate_wal`), so no journal keeps the order of recent writes.
+
+Spoiled (challenged) ballots: a committed ballot's id is a free slot's id; a challenge
+deletes that (empty) slot, so the id is never used for a cast, and stores the spoiled
+record with its signature in `spoiled`, a WITHOUT ROWID table keyed by the same random
+id, read and exported in id order: neither reveals the order of challenges.
 """
 
 from __future__ import annotations
@@ -61,6 +66,12 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE TABLE events (seq INTEGER PRIMARY KEY, entry BLOB NOT NULL);
         CREATE TABLE export_events (seq INTEGER PRIMARY KEY, entry BLOB NOT NULL);
         CREATE TABLE partials (idx INTEGER PRIMARY KEY, record BLOB NOT NULL);
+        """,
+    ),
+    (
+        "0002_spoiled",
+        """
+        CREATE TABLE spoiled (id BLOB PRIMARY KEY, record BLOB NOT NULL) WITHOUT ROWID;
         """,
     ),
 )
@@ -146,6 +157,14 @@ class Transaction:
         self.set("slot_size", slot_size)
         return sorted(ids)
 
+    def spoil_slot(self, slot_id: bytes, record: bytes) -> None:
+        """Retire the free slot of a challenged ballot and keep its spoiled record (with
+        the kiosk signature appended) under the same random id."""
+        cur = self._conn.execute("DELETE FROM slots WHERE id = ? AND filled = 0", (slot_id,))
+        if cur.rowcount != 1:
+            raise StorageError("the challenged ballot's slot is not free")
+        self._conn.execute("INSERT INTO spoiled (id, record) VALUES (?, ?)", (slot_id, record))
+
     def put_partial(self, index: int, record: bytes) -> None:
         self._conn.execute("INSERT INTO partials (idx, record) VALUES (?, ?)", (index, record))
 
@@ -153,6 +172,7 @@ class Transaction:
         """Delete every slot, partial and derived value (mode switch)."""
         self._conn.execute("DELETE FROM slots")
         self._conn.execute("DELETE FROM partials")
+        self._conn.execute("DELETE FROM spoiled")
         for name in ("slot_size", "aggregate", "results", "bundle_events"):
             self._conn.execute("DELETE FROM meta WHERE name = ?", (name,))
 
@@ -249,6 +269,14 @@ class KioskStore:
         """Every stored (ballot record bytes, kiosk signature), in random-id order."""
         out = []
         for (record,) in self._conn.execute("SELECT record FROM slots WHERE filled = 1 ORDER BY id"):
+            raw = bytes(record)
+            out.append((raw[:-SIG_BYTES], raw[-SIG_BYTES:]))
+        return out
+
+    def spoiled(self) -> list[tuple[bytes, bytes]]:
+        """Every spoiled ballot (record bytes, kiosk signature), in random-id order."""
+        out = []
+        for (record,) in self._conn.execute("SELECT record FROM spoiled ORDER BY id"):
             raw = bytes(record)
             out.append((raw[:-SIG_BYTES], raw[-SIG_BYTES:]))
         return out

@@ -13,6 +13,7 @@ from ballotcore.errors import BallotCoreError
 from ballotcore.results import LABEL as RESULTS_LABEL
 from ballotcore.results import StationResults, aggregate_hash, decryption_context
 from ballotcore.signing import SignedRecord, key_id, sign_record
+from ballotcore.spoiled import SignedSpoiled, SpoiledBallot, sort_spoiled
 from ballotcore.trustee_card import (
     TrusteeCardError,
     WrongTrusteePin,
@@ -23,7 +24,7 @@ from hardware import receipts
 from kiosk import closing
 from kiosk import polls as pm
 from kiosk.base import KioskEngineBase, locked
-from kiosk.clock import iso_seconds, local_time
+from kiosk.clock import iso_seconds
 from kiosk.errors import ExportError, NotEnoughTrustees, TrusteeError
 from kiosk.views import ExportReport, ResultsView, TrusteeProgress
 
@@ -155,7 +156,7 @@ class TallyingActions(KioskEngineBase):
             tuple(receipts.CandidateCount(n, names[n], v) for n, v in res.votes),
             res.ballots, res.activations, res.voided, res.box_root.hex(),
             key_id(self.package.certificate.public_key), signed.to_bytes(),
-            local_time(when, self.definition.timezone), self.station.dpt,
+            when.astimezone(self.definition.zone), self.station.dpt,
             res.mode != "official",
         )
 
@@ -198,6 +199,7 @@ class TallyingActions(KioskEngineBase):
             None if results_hex is None else SignedRecord.from_bytes(bytes.fromhex(results_hex)),
             tuple(store.events()),
             int(store.get("activations")), int(store.get("ballots")), int(store.get("voided")),
+            sort_spoiled([SignedSpoiled(SpoiledBallot.from_bytes(b), s) for b, s in store.spoiled()]),
         )
         return sign_record(self._kiosk_key(), BUNDLE_LABEL, bundle.to_bytes()).to_bytes()
 

@@ -43,6 +43,7 @@ class Status:
     pin_locked: bool
     installed: bool = True  # False: the installation code must be entered first
     pin_tries_before_wait: int = 5  # wrong PINs still possible before a wait is imposed
+    receipts_pending: bool = False  # the last cast's paper is missing: reprint (officer PIN)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,32 @@ class CastReceipt:
             "ready",
             "paper-near-end",
         )
+
+
+@dataclass(frozen=True)
+class CommitView:
+    """Returned by `commit()`: the ballot is encrypted and its tracking code shown and
+    printed (take-home slip) before the voter chooses "cast" or "check this ballot"."""
+
+    tracking_code: str
+    candidate_number: int  # what the voter chose (the screen shows it, nothing stores it)
+    candidate_name: str
+    slip_status: str  # printer status code after printing the take-home slip
+
+
+@dataclass(frozen=True)
+class ChallengeView:
+    """Returned by `challenge()`: the committed ballot was spoiled and opened; it encrypts
+    this candidate, is NOT COUNTED, and the voter is back at the ballot."""
+
+    tracking_code: str
+    candidate_number: int  # the candidate the opened ballot encrypts
+    candidate_name: str
+    receipt_status: str  # printer status code after printing the challenge receipt
+
+    @property
+    def printed(self) -> bool:
+        return self.receipt_status in ("ready", "paper-near-end")
 
 
 @dataclass(frozen=True)

@@ -191,7 +191,7 @@ def write_sample(
         f"date = {date.isoformat()}",
         f"regency = {_toml_str(regency)}",
         "# local time of the official documents: WIB, WITA or WIT",
-        f"timezone = {_toml_str(timezone_of(picked[0].province))}",
+        f"time_zone = {_toml_str(timezone_of(picked[0].province))}",
         'languages = ["id", "en"]',
         "# trustees needed to open a village's result (villages.csv may override per village)",
         f"threshold = {threshold}",

@@ -1,9 +1,10 @@
 """The editable election spec: four CSV files and one TOML settings file.
 
     settings.toml    election_id, name, date, regency, languages, threshold (default k),
-                     optional kiosk_valid_days_before / kiosk_valid_days_after, and
-                     timezone (WIB, WITA or WIT: the Berita Acara's local time)
-    villages.csv     code,name,district[,threshold][,single_candidate]
+                     optional kiosk_valid_days_before / kiosk_valid_days_after,
+                     optional time_zone (WIB, WITA or WIT; WIB when omitted)
+    villages.csv     code,name,district[,threshold][,single_candidate][,bulletin_board]
+                     (bulletin_board: where voters check tracking codes, printed on slips)
     candidates.csv   village,number,name[,photo]        (photo: file in photos/)
     stations.csv     village,station,dpt[,dpt_male,dpt_female][,dptb]
     trustees.csv     village,index,name
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ballotcore.election import TIMEZONES, ElectionDefinition, parse_definition
+from ballotcore.election import TIME_ZONES, ElectionDefinition, parse_definition
 from ballotcore.errors import DefinitionError
 from ballotcore.limits import MAX_DPT, MAX_PHOTO_BYTES, MiB
 from provisioning.errors import SpecError
@@ -35,7 +36,7 @@ from provisioning.errors import SpecError
 SETTINGS = "settings.toml"
 FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # file -> (required columns, optional columns)
-    "villages.csv": (("code", "name", "district"), ("threshold", "single_candidate")),
+    "villages.csv": (("code", "name", "district"), ("threshold", "single_candidate", "bulletin_board")),
     "candidates.csv": (("village", "number", "name"), ("photo",)),
     "stations.csv": (("village", "station", "dpt"), ("dpt_male", "dpt_female", "dptb")),
     "trustees.csv": (("village", "index", "name"), ()),
@@ -130,7 +131,7 @@ def _settings(spec_dir: Path) -> dict[str, Any]:
         raise _err(SETTINGS, None, None, f"is not valid TOML ({exc})") from exc
     known = {
         "election_id", "name", "date", "regency", "languages", "threshold",
-        "kiosk_valid_days_before", "kiosk_valid_days_after", "timezone",
+        "kiosk_valid_days_before", "kiosk_valid_days_after", "time_zone",
     }  # fmt: skip
     for key in data:
         if key not in known:
@@ -158,8 +159,8 @@ def _settings(spec_dir: Path) -> dict[str, Any]:
     langs = data["languages"]
     if not isinstance(langs, list) or not langs or not all(isinstance(x, str) for x in langs):
         raise _err(SETTINGS, None, "languages", 'must be a list such as ["id", "en"]')
-    if "timezone" in data and data["timezone"] not in TIMEZONES:
-        raise _err(SETTINGS, None, "timezone", "must be WIB, WITA or WIT")
+    if "time_zone" in data and data["time_zone"] not in TIME_ZONES:
+        raise _err(SETTINGS, None, "time_zone", "must be WIB, WITA or WIT")
     for key in ("threshold", "kiosk_valid_days_before", "kiosk_valid_days_after"):
         if key in data and (isinstance(data[key], bool) or not isinstance(data[key], int)):
             raise _err(SETTINGS, None, key, "must be a whole number")
@@ -196,6 +197,7 @@ def load_spec(spec_dir: Path) -> Spec:
             "stations": [],
             "trustees": [],
             "committee": [],
+            "bulletin_board": (row.get("bulletin_board") or "").strip() or None,
         }
     if not villages:
         raise _err("villages.csv", None, None, "lists no village")
@@ -272,10 +274,11 @@ def load_spec(spec_dir: Path) -> Spec:
                 "stations": v["stations"],
                 "trustees": sorted(v["trustees"], key=lambda t: t["index"]),
                 **({"committee": v["committee"]} if v["committee"] else {}),
+                **({"bulletin_board": v["bulletin_board"]} if v["bulletin_board"] else {}),
             }
             for v in villages.values()
         ],
-        **({"timezone": settings["timezone"]} if "timezone" in settings else {}),
+        **({"time_zone": settings["time_zone"]} if "time_zone" in settings else {}),
     }
     try:
         definition = parse_definition(body)

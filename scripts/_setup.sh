@@ -9,9 +9,10 @@ cd "$ROOT"
 
 # Debian packages: Xvfb + Mesa (real Kivy window), xdotool/x11 utils (screenshots),
 # espeak-ng (audio guidance), poppler-utils (pdftoppm for PDF checks), chromium (HTML
-# report check), fonts with Indonesian glyph coverage.
+# report check), fonts with Indonesian glyph coverage, nodejs (builds the bulletin board's
+# browser verifier; npm comes with NodeSource's nodejs, else it is added below).
 SYSTEM_PACKAGES=(xvfb xauth libgl1 libgl1-mesa-dri libegl1 libmtdev1 espeak-ng
-                 poppler-utils chromium fonts-dejavu-core)
+                 poppler-utils chromium fonts-dejavu-core nodejs)
 
 missing_system_packages() {
   local p
@@ -27,6 +28,8 @@ ensure_system_packages() {
   }
   local missing
   missing=$(missing_system_packages | tr '\n' ' ')
+  # Debian's nodejs has no npm (a separate package); NodeSource's includes it.
+  command -v npm >/dev/null 2>&1 || missing="$missing npm"
   [ -z "${missing// }" ] && return 0
   if [ "$(id -u)" = "0" ]; then
     echo "setup: installing system packages: $missing"
@@ -64,4 +67,33 @@ ensure_venv() {
     echo "$want" > "$stamp"
   fi
   export PATH="$ROOT/.venv/bin:$PATH"
+}
+
+# The bulletin board's in-browser verifier (tally/webverify): npm ci from the lock file
+# (integrity hashes) into .venv/webverify (git-ignored), esbuild into .venv/webverify/dist;
+# rebuilt only when the lock, the sources or the build script changed. `tally publish`
+# finds the build through SUARADESA_WEBVERIFY.
+ensure_webverify() {
+  local src="$ROOT/tally/webverify" cache="$ROOT/.venv/webverify" want
+  command -v npm >/dev/null 2>&1 || {
+    echo "setup: npm is missing (Debian: apt-get install npm; NodeSource nodejs has it)" >&2
+    return 1
+  }
+  want=$(cat "$src/package.json" "$src/package-lock.json" "$src/build.sh" "$src"/src/*.js \
+         | sha256sum | cut -c1-16)
+  if [ ! -f "$cache/.built" ] || [ "$(cat "$cache/.built")" != "$want" ]; then
+    echo "setup: building the browser verifier (npm ci, esbuild)"
+    mkdir -p "$cache"
+    cp "$src/package.json" "$src/package-lock.json" "$cache/"
+    if [ ! -f "$cache/.installed" ] || ! cmp -s "$src/package-lock.json" "$cache/.installed"; then
+      (cd "$cache" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+        || { echo "setup: npm ci failed" >&2; return 1; }
+      cp "$src/package-lock.json" "$cache/.installed"
+    fi
+    rm -rf "$cache/dist"
+    bash "$src/build.sh" "$src" "$cache/dist" "$cache/node_modules" \
+      || { echo "setup: the verifier build failed" >&2; return 1; }
+    echo "$want" > "$cache/.built"
+  fi
+  export SUARADESA_WEBVERIFY="$cache/dist"
 }

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ballotcore.election import TIMEZONES
+from ballotcore.election import TIME_ZONES
 from tally.pdfdoc import STATUS, Doc, station_status, tanggal
 from tally.report import CAUSE_TEXT, pct_text
 
@@ -31,16 +31,21 @@ def ba_number(data: dict[str, Any], v: dict[str, Any], number: int) -> str:
     return f"{number:03d}/BA-REKAP/PILKADES/{v['code']}/{data['election']['date'][:4]}"
 
 
-def local_time(iso_utc: str, timezone: str | None) -> str:
-    """'14.05 WIB' from a signed UTC time; UTC (said so) when the zone is not recorded."""
+def _local(iso_utc: str, zone: str) -> dt.datetime:
+    """A signed UTC time in the election's zone (`time_zone` of the definition: WIB, WITA
+    or WIT; WIB when the definition omits it, see `ElectionDefinition.zone`)."""
+    moment = dt.datetime.fromisoformat(iso_utc.replace("Z", "+00:00"))
+    return moment.astimezone(dt.timezone(dt.timedelta(hours=TIME_ZONES[zone]), zone))
+
+
+def local_time(iso_utc: str, zone: str, day: str | None = None) -> str:
+    """'14.05 WIB' from a signed UTC time, with the local date in brackets when it is not
+    `day` (the ISO date the sentence is about, e.g. the election day)."""
     if not iso_utc:
         return "-"
-    moment = dt.datetime.fromisoformat(iso_utc.replace("Z", "+00:00")).astimezone(dt.UTC)
-    if timezone is None:
-        return f"{moment:%H.%M} UTC (zona waktu {NOT_RECORDED})"
-    local = moment + dt.timedelta(hours=TIMEZONES[timezone])
-    day = "" if local.date() == moment.date() else f" ({local:%d-%m-%Y})"
-    return f"{local:%H.%M} {timezone}{day}"
+    local = _local(iso_utc, zone)
+    other = day is not None and local.date().isoformat() != day
+    return f"{local:%H.%M} {zone}" + (f" ({local:%d-%m-%Y})" if other else "")
 
 
 def village_page(pdf: Doc, data: dict[str, Any], v: dict[str, Any], number: int) -> None:
@@ -69,7 +74,7 @@ def village_page(pdf: Doc, data: dict[str, Any], v: dict[str, Any], number: int)
         f"Suara (TPS), {len(counted)} di antaranya terhitung, berdasarkan data elektronik yang "
         "ditandatangani oleh setiap kios pemungutan suara dan diverifikasi terhadap catatan "
         "publik pemilihan. Penghitungan TPS terakhir yang terhitung ditutup pukul "
-        f"{local_time(v['last_export'], e['timezone'])}. Hasilnya sebagai berikut:", 10)
+        f"{local_time(v['last_export'], e['time_zone'], e['date'])}. Hasilnya sebagai berikut:", 10)
     pdf.ln(1)
     _voters(pdf, v, counted)
     _votes(pdf, v)
@@ -155,7 +160,7 @@ def _incidents(pdf: Doc, data: dict[str, Any], v: dict[str, Any]) -> None:
     """Kejadian khusus / keberatan saksi: the village's refused, conflicting and
     superseding deliveries, the proof checks that changed a bundle's state, and the
     officials' resolutions of conflicts (who, when, why)."""
-    tz = data["election"]["timezone"]
+    tz = data["election"]["time_zone"]
     pdf.line_text("IV. KEJADIAN KHUSUS DAN KEBERATAN SAKSI", 10, True)
     incidents = [i for i in data["incidents"]
                  if i["village"] == v["code"] and i["outcome"] not in ("accepted", "duplicate")]
@@ -177,9 +182,10 @@ def _incidents(pdf: Doc, data: dict[str, Any], v: dict[str, Any]) -> None:
     pdf.ln(1)
 
 
-def _when(iso: str, tz: str | None) -> str:
+def _when(iso: str, zone: str) -> str:
+    """An incident's or resolution's time as local date and time ('2026-12-01 14.05 WIB')."""
     try:
-        return f"{iso[:10]} {local_time(iso, tz)}"
+        return f"{_local(iso, zone):%Y-%m-%d} {local_time(iso, zone)}"
     except ValueError:
         return iso
 

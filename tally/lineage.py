@@ -10,7 +10,8 @@ A later export `new` **extends** an earlier one `old` (and so replaces it) only 
 a pure extension (docs/PROTOCOL.md, "District combination"):
 
 - the same kiosk, station and mode;
-- byte-identical signed ballots, box root, aggregate and counts;
+- byte-identical signed ballots and signed spoiled (challenged) ballots, box root,
+  aggregate and counts;
 - `old`'s event log a strict prefix of `new`'s;
 - every partial decryption of `old` present, unchanged, in `new`;
 - `old` without results, or with the very same signed results record.
@@ -46,7 +47,7 @@ class BundleFacts:
     kiosk_id: str
     mode: str
     events: tuple[str, ...]  # digest of every event-log entry, in order
-    ballots: str  # SHA-256 over every signed ballot (record digest and signature)
+    ballots: str  # SHA-256 over every signed ballot, then every signed spoiled ballot
     box_root: str
     aggregate: str
     activations: int
@@ -96,6 +97,11 @@ def facts_of(verified: VerifiedBundle) -> BundleFacts:
     for sb in b.ballots:
         ballots.update(sb.ballot.digest())
         ballots.update(sb.signature)
+    if b.spoiled:  # absent: the same digest as before challenges existed
+        ballots.update(b"spoiled")
+        for item in b.spoiled:
+            ballots.update(hashlib.sha256(item.spoiled.to_bytes()).digest())
+            ballots.update(item.signature)
     partials = tuple(
         (p.index, hashlib.sha256(canonical_json({
             "shares": [d.hex() for d in p.shares],

@@ -137,7 +137,7 @@ class TallyView:
     villages: tuple[VillageView, ...]
     resolutions: tuple[dict[str, object], ...]
     incidents: tuple[dict[str, object], ...]
-    timezone: str | None = None  # WIB | WITA | WIT from the definition; None unrecorded
+    time_zone: str = "WIB"  # the definition's zone (WIB, WITA or WIT; WIB when omitted)
 
     def summary(self) -> dict[str, object]:
         stations = [s for v in self.villages for s in v.stations]
@@ -201,7 +201,7 @@ def build_view(db: TallyDB) -> TallyView:
     return TallyView(
         definition.election_id, definition.name, definition.date, definition.regency,
         db.authority, db.record.digest().hex(), villages, resolutions,
-        tuple(i.to_dict() for i in incidents), definition.timezone,
+        tuple(i.to_dict() for i in incidents), str(definition.zone.tzname(None)),
     )
 
 

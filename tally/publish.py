@@ -8,18 +8,27 @@ Layout of the output folder (created; refused if it exists and is not empty)::
                                search loads only the one file a typed code needs, through a
                                <script> tag, so it works from file:// without a network
     desa/<village>.html        per village: results, every station's figures and hashes,
-                               and every tracking code (sorted, so no cast order shows)
+                               and every tracking code (sorted, so no cast order shows);
+                               every spoiled (checked) ballot with the candidate it
+                               encrypts, under its tracking code, marked NOT COUNTED
     data/election.json         the public election record, byte for byte
     data/<village>/<station>.sdbundle   the counted bundle (or each side of a conflict)
     data/<village>/results.json         the village's tally as in `tally results --format json`
+    verify.html, verifier/     the in-browser verifier (`tally.webboard`); it reads
+    data/election.js, data/<village>/bundles.js   the same data as scripts (file:// fetches nothing)
     BACA-SAYA.txt              how to re-verify everything with the tally tool
 
 Tracking codes are `ballotcore.tracking.tracking_code(ballot.digest())` of every ballot in
 the bundles held for the station; a voter who kept the code from the kiosk finds their
-encrypted ballot here, and anyone can re-check the tally from the published data. Pages
-use only inline CSS and JS and the board's own `kode/` files: they work from a USB stick
-without a network, and no page grows with the size of the regency (a village page holds
-only that village's codes, under 1 MB for the largest Banyuasin village).
+Tracking codes are `ballotcore.tracking.tracking_code(ballot.digest())` of every ballot in
+the bundles held for the station; a voter who kept the code from the kiosk finds their
+encrypted ballot here, and anyone can re-check the tally from the published data. A voter
+who checked a ballot at the kiosk (Benaloh challenge) finds its code with the candidate the
+opened ballot encrypts (verified by `verify_bundle` from the revealed nonces), so they can
+see that the kiosk encrypted what they chose. Pages use only inline CSS and JS and the
+board's own `kode/` files: they work from a USB stick without a network, and no page grows
+with the size of the regency (a village page holds only that village's codes, under 1 MB
+for the largest Banyuasin village).
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ from tally.errors import TallyError
 from tally.model import TallyView, build_view
 from tally.report import pct_text, village_dict
 from tally.report_html import bar_chart
+from tally.webboard import write_election_data, write_verifier, write_village_data
 
 _CSS = (
     "body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:60rem;color:#222}"
@@ -113,6 +123,9 @@ _SEARCH_JS = """
 """
 
 
+#: A checked (spoiled) ballot on the board: tracking code, candidate number, candidate name.
+Checked = tuple[str, int, str]
+
 #: Held bundles whose bytes (and tracking codes) the board publishes: the counted one, and
 #: every side of an open conflict, so that anyone can check either.
 _PUBLISHED = ("counted", "unverified", "conflict")
@@ -147,20 +160,28 @@ def publish(
     """Write the bulletin board (see module docstring); return the number of codes."""
     _prepare(out)
     view = build_view(db)
+    write_verifier(out, view.name)
     (out / "data").mkdir()
     (out / "data" / "election.json").write_bytes(db.record.raw)
+    write_election_data(out, db.record.raw, db.authority)
     codes: dict[str, dict[str, list[str]]] = {}
+    spoiled: dict[str, dict[str, list[Checked]]] = {}
     if on_start is not None:
         on_start(len(view.villages))
     for v in view.villages:
         folder = out / "data" / v.code
         folder.mkdir()
+        vdata = village_dict(v)
         (folder / "results.json").write_text(
-            json.dumps(village_dict(v), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            json.dumps(vdata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         station_codes: dict[str, list[str]] = {}
+        published: dict[str, bytes] = {}
+        station_spoiled: dict[str, list[Checked]] = {}
+        names = {c["number"]: c["name"] for c in vdata["candidates"]}
         for s in v.stations:
             found: list[str] = []
+            checked: list[Checked] = []
             shown = sorted(h.digest for h in s.held if h.state in _PUBLISHED)
             for digest in shown:
                 data = db.bundle_data(digest)
@@ -171,34 +192,53 @@ def publish(
                                      f"not verify ({exc}); run tally verify") from exc
                 name = s.code if len(shown) == 1 else f"{s.code}_{digest[:16]}"
                 (folder / f"{name}.sdbundle").write_bytes(data)
+                published[f"{name}.sdbundle"] = data
                 found.extend(tracking_code(b.ballot.digest()) for b in bundle.ballots)
+                checked.extend(
+                    (tracking_code(x.spoiled.ballot.digest()), x.spoiled.candidate,
+                     str(names.get(x.spoiled.candidate, "?")))
+                    for x in bundle.spoiled
+                )
             station_codes[s.code] = sorted(found)
+            station_spoiled[s.code] = sorted(checked)
         codes[v.code] = station_codes
+        spoiled[v.code] = station_spoiled
+        write_village_data(folder, v.code, published, vdata)
         if on_done is not None:
             on_done()
-    total = write_board(out, view, codes)
+    total = write_board(out, view, codes, spoiled)
     (out / "BACA-SAYA.txt").write_text(_readme(db.authority), encoding="utf-8")
     return total
 
 
-def write_board(out: Path, view: TallyView, codes: dict[str, dict[str, list[str]]]) -> int:
-    """The pages of the board: `desa/`, `kode/` and `index.html`, from the view and each
-    station's tracking codes (`codes[village][station]`); returns the number of codes."""
+def write_board(out: Path, view: TallyView, codes: dict[str, dict[str, list[str]]],
+                spoiled: dict[str, dict[str, list[Checked]]] | None = None) -> int:
+    """The pages of the board: `desa/`, `kode/` and `index.html`, from the view, each
+    station's tracking codes (`codes[village][station]`) and its checked (spoiled) ballots
+    (`spoiled[village][station]`: code, candidate number, name); returns the number of
+    counted-ballot codes (a checked ballot's code is searchable but not counted)."""
     (out / "desa").mkdir(exist_ok=True)
     (out / "kode").mkdir(exist_ok=True)
     parts: dict[str, dict[str, list[str]]] = {}
     pending: list[list[str]] = []
+    total = 0
     for v in view.villages:
         vdata = village_dict(v)
         station_codes = codes.get(v.code, {})
+        station_spoiled = (spoiled or {}).get(v.code, {})
         for s in v.stations:
+            for code, number, cname in station_spoiled.get(s.code, []):
+                parts.setdefault(code[:2], {})[code] = [
+                    v.code, v.name, s.code,
+                    f"uji / check: No. {number} {cname} - TIDAK DIHITUNG / NOT COUNTED"]
             found = station_codes.get(s.code, [])
+            total += len(found)
             for code in found:
                 parts.setdefault(code[:2], {})[code] = [v.code, v.name, s.code, s.status]
             if not any(h.state in _PUBLISHED for h in s.held):
                 pending.append([v.name, s.code, _PENDING.get(s.status, _PENDING["missing"])])
         (out / "desa" / f"{v.code}.html").write_text(
-            _village_page(vdata, station_codes, view.name), encoding="utf-8"
+            _village_page(vdata, station_codes, view.name, station_spoiled), encoding="utf-8"
         )
     for part, entries in sorted(parts.items()):
         payload = json.dumps(entries, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
@@ -206,9 +246,9 @@ def write_board(out: Path, view: TallyView, codes: dict[str, dict[str, list[str]
             f"window.SD_KODE=window.SD_KODE||{{}};window.SD_KODE[{json.dumps(part)}]={payload};\n",
             encoding="utf-8")
     (out / "index.html").write_text(_index_page(view.name, view.regency, view.date,
-                                                 view.villages, sum(map(len, parts.values())),
-                                                 pending), encoding="utf-8")
-    return sum(len(entries) for entries in parts.values())
+                                                 view.villages, total, pending),
+                                                encoding="utf-8")
+    return total
 
 
 #: Why a station's codes are not on the board yet, by station status.
@@ -220,7 +260,24 @@ _PENDING = {
 }
 
 
-def _village_page(v: dict, station_codes: dict[str, list[str]], election: str) -> str:
+def _spoiled_section(rows: list[Checked]) -> str:
+    """The station's checked (spoiled) ballots: tracking code, candidate, NOT COUNTED."""
+    if not rows:
+        return ""
+    items = "".join(
+        f'<tr id="{code}"><td><code>{code}</code></td><td>{number}</td>'
+        f"<td>{escape(name)}</td><td>TIDAK DIHITUNG / NOT COUNTED</td></tr>"
+        for code, number, name in rows
+    )
+    return (
+        f'<p>{len(rows)} surat suara uji (dibuka, tidak dihitung) / checked ballots (opened, '
+        'not counted):</p><table class="spoiled"><tr><th>Kode / code</th><th>No.</th>'
+        f"<th>Calon / candidate</th><th></th></tr>{items}</table>"
+    )
+
+
+def _village_page(v: dict, station_codes: dict[str, list[str]], election: str,
+                  station_spoiled: dict[str, list[Checked]] | None = None) -> str:
     cands = v["candidates"]
     chart = bar_chart([f'{c["number"]}. {c["name"]}' for c in cands], [c["votes"] for c in cands])
     rows = "".join(
@@ -239,11 +296,14 @@ def _village_page(v: dict, station_codes: dict[str, list[str]], election: str) -
             f'{escape(s["kiosk_id"] or "-")}; data: <a href="../data/{escape(v["code"])}/">'
             f"data/{escape(v['code'])}/</a></span></p>"
             f"<p>{len(codes)} kode pelacakan / tracking codes:</p><div class=\"codes\">{items}</div>"
+            + _spoiled_section((station_spoiled or {}).get(s["code"], []))
         )
     tie = " (SERI / TIE)" if v["tie"] else ""
     body = (
         f'<p><a href="../index.html">&larr; semua desa / all villages</a></p>'
         f'<h1>{escape(v["name"])} <span class="muted">{escape(v["code"])}</span></h1>'
+        f'<p><a href="../verify.html?village={escape(v["code"])}">Periksa di peramban ini / '
+        "verify in this browser</a></p>"
         f'<p>{escape(election)} - Kec. {escape(v["district"])} - status '
         f'{escape(", ".join(v["status"]))}{tie}</p>{chart}'
         f"<table><tr><th>No.</th><th>Calon</th><th>Suara</th></tr>{rows}</table>"
@@ -283,6 +343,8 @@ def _readme(authority: str) -> str:
         "PAPAN PENGUMUMAN SUARADESA / SUARADESA BULLETIN BOARD\n\n"
         "Buka index.html di peramban mana pun (tanpa internet). Cari kode pelacakan Anda.\n"
         "Open index.html in any browser (no internet needed) and search your tracking code.\n\n"
+        "Periksa di peramban / verify in a browser: buka / open verify.html\n"
+        "  (verify.html?village=KODE&auto=1 starts at once; no internet needed)\n\n"
         "Verifikasi ulang / re-verify the tally:\n"
         f"  suaradesa tally import --db check.sqlite --record data/election.json "
         f"--authority {authority} data\n"

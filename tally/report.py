@@ -116,13 +116,14 @@ def to_dict(view: TallyView) -> dict[str, Any]:
             "regency": view.regency,
             "authority": view.authority,
             "record_digest": view.record_digest,
-            "timezone": view.timezone,
+            "time_zone": view.time_zone,
         },
         "summary": view.summary(),
         "villages": [village_dict(v) for v in view.villages],
         "problems": [
             {"village": v.code, "station": s.code, "status": s.status, "cause": s.cause,
-             "notes": list(s.notes), "resolve_command": s.resolve}
+             "notes": list(s.notes), "resolve_command": s.resolve,
+             "held_bundles": station_dict(s)["held_bundles"] if s.status == "conflict" else []}
             for v in view.villages for s in v.stations if s.status in PROBLEMS
         ],
         "resolutions": list(view.resolutions),

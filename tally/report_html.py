@@ -105,6 +105,7 @@ def _problems(data: dict[str, Any]) -> str:
     rows = "".join(
         f'<tr><td>{escape(p["village"])}</td><td>{escape(p["station"])}</td>'
         f'<td>{_status_text(p)}</td><td>{escape("; ".join(p["notes"]))}'
+        + _held(p["held_bundles"])
         + (f'<br><code>{escape(p["resolve_command"])}</code>' if p["resolve_command"] else "")
         + "</td></tr>"
         for p in data["problems"]
@@ -114,6 +115,21 @@ def _problems(data: dict[str, Any]) -> str:
         "<table><tr><th>Desa</th><th>TPS</th><th>Status</th><th>Catatan / notes</th></tr>"
         f"{rows}</table></section>"
     )
+
+
+def _held(held: list[dict[str, Any]]) -> str:
+    """The bundles of a conflict, with what an official needs to choose between them."""
+    if not held:
+        return ""
+    rows = "".join(
+        f'<tr><td><code>{escape(h["digest"][:16])}</code></td><td>{escape(h["kiosk_id"])}</td>'
+        f'<td class="n">{h["ballots"]}</td><td>{escape(h["exported_at"])}</td>'
+        f'<td>{escape(h["state"])}</td><td>{escape("; ".join(h["differs"]))}</td></tr>'
+        for h in held
+    )
+    return ("<table><tr><th>Bundel / bundle</th><th>Kios</th><th>Surat suara</th>"
+            "<th>Ekspor / exported</th><th>Status</th><th>Beda / differs</th></tr>"
+            f"{rows}</table>")
 
 
 def _incidents(data: dict[str, Any]) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
+from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.properties import (
     BooleanProperty,
@@ -27,11 +28,14 @@ from kivy.properties import (
     ObjectProperty,
     StringProperty,
 )
+from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from kiosk.ui import pictures  # noqa: F401  (registers PaperPicture for the .kv rules)
 from kiosk.ui import theme as themes
 from kiosk.ui.i18n import tr
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.codes import CodeScreen, LockoutScreen
 from kiosk.ui.screens.officer import (
     CloseScreen,
     ExportScreen,
@@ -43,8 +47,10 @@ from kiosk.ui.screens.officer import (
 from kiosk.ui.screens.system import BootScreen, ErrorScreen, PinScreen, WaitingScreen
 from kiosk.ui.screens.voter import (
     BallotScreen,
+    CheckedScreen,
     RecordedScreen,
     ReviewScreen,
+    SealedScreen,
     TimeoutWarning,
     VoidedScreen,
     WelcomeScreen,
@@ -54,12 +60,14 @@ from kiosk.ui.services import Services, Worker
 log = logging.getLogger(__name__)
 
 UI_DIR = Path(__file__).resolve().parent
-KV_FILES = ("widgets.kv", "screens/system.kv", "screens/officer.kv", "screens/voter.kv")
-VOTER_SCREENS = frozenset({"welcome", "ballot", "review"})
+KV_FILES = ("widgets.kv", "screens/system.kv", "screens/codes.kv", "screens/officer.kv",
+            "screens/voter.kv")
+VOTER_SCREENS = frozenset({"welcome", "ballot", "review", "sealed", "checked"})
 SCREEN_CLASSES: tuple[type[KioskScreen], ...] = (
-    BootScreen, PinScreen, WaitingScreen, ErrorScreen,
+    BootScreen, PinScreen, WaitingScreen, ErrorScreen, LockoutScreen, CodeScreen,
     OfficerScreen, ZeroReportScreen, CloseScreen, TrusteeScreen, ResultsScreen, ExportScreen,
-    WelcomeScreen, BallotScreen, ReviewScreen, RecordedScreen, VoidedScreen,
+    WelcomeScreen, BallotScreen, ReviewScreen, SealedScreen, CheckedScreen, RecordedScreen,
+    VoidedScreen,
 )
 
 
@@ -91,6 +99,7 @@ class SuaraDesaApp(App):
     grid_cols = NumericProperty(3)
     portrait = BooleanProperty(False)
     officer_lang = StringProperty("id")
+    training = BooleanProperty(False)  # training (test) mode: the LATIHAN banner on every screen
 
     def __init__(self, services: Services, lang: str = "id", **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -106,7 +115,7 @@ class SuaraDesaApp(App):
 
     # ------------------------------------------------------------------ build
 
-    def build(self) -> ScreenManager:
+    def build(self) -> FloatLayout:
         tr.lang = self.officer_lang
         for name in KV_FILES:
             Builder.load_file(str(UI_DIR / name))
@@ -119,8 +128,19 @@ class SuaraDesaApp(App):
         self.sm = sm
         self._warning = TimeoutWarning(app=self)
         self._idle_event = Clock.schedule_interval(self._check_idle, 0.25)
+        self.training = self.bridge.training()
         self.go("boot")
-        return sm
+        root = FloatLayout()
+        root.add_widget(sm)
+        root.add_widget(Factory.TrainingBanner())
+        return root
+
+    def shut_down(self) -> None:
+        """The officer's "shut down": close the engine (database, devices), then the app."""
+        try:
+            self.bridge.shut_down()
+        finally:
+            self.stop()
 
     def _on_resize(self, _window: Any, width: int, height: int) -> None:
         self.touch = themes.min_target_px(width, height)

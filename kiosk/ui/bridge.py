@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ballotcore.codes import ALPHABET, DATA_SYMBOLS, QR_PREFIX, format_code
 from ballotcore.package import OFFICER_PIN_DIGITS
 from ballotcore.trustee_card import TRUSTEE_PIN_DIGITS
 from kiosk import errors as kerr
@@ -24,7 +25,13 @@ from kiosk import timeouts
 from kiosk.ui.i18n import N_, tr
 
 #: Digits of each kind of PIN the PIN pad asks for (the rules are ballotcore's).
-PIN_LENGTH = {"officer": OFFICER_PIN_DIGITS, "trustee": TRUSTEE_PIN_DIGITS}
+#: What the installation / unlock code screen needs of the code format (the screens reach
+#: ballotcore only through this module).
+CODE_ALPHABET, CODE_SYMBOLS, CODE_QR_PREFIX, format_install_code = (
+    ALPHABET, DATA_SYMBOLS, QR_PREFIX, format_code)
+
+PIN_LENGTH = {"officer": OFFICER_PIN_DIGITS, "trustee": TRUSTEE_PIN_DIGITS,
+              "reprint": OFFICER_PIN_DIGITS, "skip": OFFICER_PIN_DIGITS}
 
 READINESS_TEXT = {
     # engine check name -> (label, problem, what to do)
@@ -66,6 +73,29 @@ class StatusView:
     ballots: int
     activations: int
     voided: int
+    dpt: int = 0
+    mode: str = "official"  # or "test" (training)
+    printer: str = "ready"  # the printer's status code
+    receipts_pending: bool = False
+
+    @property
+    def turnout_percent(self) -> float:
+        return 100.0 * self.ballots / self.dpt if self.dpt else 0.0
+
+
+@dataclass(frozen=True)
+class PinLock:
+    """The officer-PIN lock-out as the lock-out screen shows it (engine `Status` fields)."""
+
+    tries_before_wait: int  # wrong PINs still free of a wait
+    wait_seconds: float  # seconds before the next PIN may be tried (inf: locked)
+    locked: bool  # permanently locked: only a one-time unlock code opens it
+    next_wait_seconds: float  # how long the wait after the next wrong PIN will be
+    lock_after: int  # wrong PINs in a row that lock the kiosk
+
+    @property
+    def waiting(self) -> bool:
+        return not self.locked and self.wait_seconds > 0
 
 
 @dataclass(frozen=True)
@@ -84,6 +114,43 @@ class ResultRow:
 @dataclass(frozen=True)
 class Receipt:
     tracking_code: str
+    printed: bool
+    fault: str = ""  # the printer's fault code when a paper is missing ("paper-out", ...)
+
+
+#: What the officer reads for a printer fault code (hardware.status.PrinterFault values).
+PRINTER_FAULTS = {
+    "paper-out": N_("Paper out"),
+    "cover-open": N_("Printer cover open"),
+    "disconnected": N_("Printer disconnected"),
+    "not-responding": N_("Printer disconnected"),
+    "absent": N_("Printer disconnected"),
+    "cutter-error": N_("Printer cutter jammed"),
+    "error": N_("Printer error"),
+    "offline": N_("Printer offline"),
+}
+
+
+def _receipt(receipt: Any) -> Receipt:
+    bad = [s for s in (receipt.voter_record_status, receipt.slip_status) if s not in PAPER_OK]
+    return Receipt(receipt.tracking_code, bool(receipt.printed), str(bad[0]) if bad else "")
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """The committed ballot's tracking code (shown and printed before cast or check)."""
+
+    tracking_code: str
+    printed: bool
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A checked (spoiled) ballot: the candidate it contained, never counted."""
+
+    tracking_code: str
+    candidate_number: int
+    candidate_name: str
     printed: bool
 
 
@@ -149,7 +216,50 @@ class KioskBridge:
         if isinstance(exc, kerr.PinWait):
             return tr.gettext("Too many wrong PINs. Wait {seconds} seconds, then try again.").format(seconds=int(exc.seconds + 0.999))
         if isinstance(exc, kerr.PinLockedOut):
-            return tr.gettext("Officer PINs are locked. The district must prepare the kiosk again.")
+            return tr.gettext("Officer PINs are locked. Enter a one-time unlock code from the sealed officer sheet.")
+        return None
+
+    def is_lockout(self, exc: BaseException) -> bool:
+        """A PIN may not be tried now (a wait or the permanent lock, also right after the
+        wrong PIN that started it): show the lock-out screen."""
+        if isinstance(exc, kerr.PinWait | kerr.PinLockedOut):
+            return True
+        lock = self.pin_lock() if isinstance(exc, kerr.PinRejected) else None
+        return lock is not None and (lock.locked or lock.waiting)
+
+    def is_not_installed(self, exc: BaseException) -> bool:
+        return isinstance(exc, kerr.NotInstalled)
+
+    # ------------------------------------------------------------------ install, unlock
+
+    def installed(self) -> bool:
+        """The package is installed on this kiosk (its key re-wrapped under the device)."""
+        return bool(self._status().installed)
+
+    def pin_lock(self) -> PinLock:
+        s = self._status()
+        failures = int(s.pin_failures)
+        return PinLock(int(s.pin_tries_before_wait), float(s.pin_wait_seconds), bool(s.pin_locked),
+                       timeouts.pin_wait_seconds(failures + 1), timeouts.PIN_LOCK_FAILURES)
+
+    def install(self, code: str) -> None:
+        """Install the package with the code typed or scanned (engine.install)."""
+        self.engine.install(code)
+
+    def unlock_pins(self, code: str) -> None:
+        """Lift the PIN wait or lock with a one-time unlock code (engine.unlock_pins)."""
+        self.engine.unlock_pins(code)
+
+    def scan_code(self, timeout: float) -> str:
+        """The text of a code QR (installation or unlock) held under the scanner."""
+        return self.scan_card(timeout).decode("utf-8", "replace")
+
+    def code_refusal(self, exc: BaseException) -> str | None:
+        """The message for a refused installation or unlock code, or None for a real failure."""
+        if getattr(exc, "message_id", "") == "ui.scan.none":
+            return tr.gettext("No code was scanned. Hold the QR code under the scanner, or type the code.")
+        if isinstance(exc, kerr.KioskError) and not isinstance(exc, kerr.StorageError):
+            return exc.indonesian if tr.lang == "id" else exc.english
         return None
 
     # ------------------------------------------------------------------ status
@@ -159,7 +269,48 @@ class KioskBridge:
 
     def status(self) -> StatusView:
         s = self._status()
-        return StatusView(s.polls, s.ballots, s.activations, s.voided)
+        return StatusView(s.polls, s.ballots, s.activations, s.voided, int(s.dpt), str(s.mode),
+                          str(s.printer), bool(getattr(s, "receipts_pending", False)))
+
+    def local_now(self) -> str:
+        """The kiosk clock in the election's time zone (WIB, WITA or WIT), DD-MM-YYYY HH:MM:SS ZONE."""
+        zone = self.engine.definition.zone
+        moment = self.engine.clock.wall().astimezone(zone)
+        return f"{moment:%d-%m-%Y %H:%M:%S} {zone.tzname(None)}"
+
+    def printer_state(self, code: str) -> str:
+        """The officer's words for the printer status (ready, paper low, or the fault)."""
+        if code == "ready":
+            return tr.gettext("Ready")
+        if code == "paper-near-end":
+            return tr.gettext("Paper running low")
+        return self.printer_problem(code)
+
+    def training(self) -> bool:
+        try:
+            return str(self._status().mode) == "test"
+        except kerr.KioskError:
+            return False
+
+    def set_training(self, on: bool) -> None:
+        """Switch training (test) mode on or off; switching back to official discards the
+        training ballots (the engine's rule: they never mix with official data)."""
+        self.engine.set_mode("test" if on else "official", self._pin(), clear=not on)
+        self.engine.readiness()  # a switch returns the polls to setup: check again (-> ready)
+
+    def reprint_pending(self) -> Receipt:
+        """From the officer menu: reprint the last cast's missing papers (held officer PIN)."""
+        return self.reprint_receipts(self._pin())
+
+    def shut_down(self) -> None:
+        """Close the engine cleanly (database, devices) before the app exits."""
+        self.logout()
+        self.engine.close()
+
+    def identity(self) -> tuple[str, str, str]:
+        """(village name, station, election date as DD-MM-YYYY) of the loaded package."""
+        s = self._status()
+        return str(s.village_name), str(s.station), f"{self.engine.election_date():%d-%m-%Y}"
 
     def polls_state(self) -> str:
         try:
@@ -234,11 +385,22 @@ class KioskBridge:
     def back(self) -> None:
         self.engine.back()
 
+    def commit(self) -> Sealed:
+        """Seal the reviewed choice: the engine encrypts it and prints its tracking code."""
+        view = self.engine.commit()
+        return Sealed(view.tracking_code, view.slip_status in ("ready", "paper-near-end"))
+
+    def challenge(self) -> Checked:
+        """Check the sealed ballot: it is opened and spoiled; the voter votes again."""
+        view = self.engine.challenge()
+        return Checked(view.tracking_code, view.candidate_number, view.candidate_name,
+                       bool(view.printed))
+
     def cast(self) -> Receipt:
         """Cast the selected ballot; returns only after the engine committed it."""
         receipt = self.engine.cast()
         self._selected = None
-        return Receipt(receipt.tracking_code, bool(receipt.printed))
+        return _receipt(receipt)
 
     def confirm_shown(self) -> None:
         self.engine.confirm_cast()
@@ -269,9 +431,20 @@ class KioskBridge:
         self._selected = None
         self.engine.void_session()
 
-    def reprint_receipts(self) -> Receipt:
-        receipt = self.engine.reprint_receipts()
-        return Receipt(receipt.tracking_code, bool(receipt.printed))
+    def reprint_receipts(self, pin: str) -> Receipt:
+        """Reprint the missing papers of the last cast (officer PIN, engine-checked)."""
+        return _receipt(self.engine.reprint_receipts(pin))
+
+    def finish_without_paper(self, pin: str) -> None:
+        """An officer confirms the voter leaves without a paper record (logged by the engine)."""
+        self.engine.finish_without_paper(pin)
+
+    def receipts_pending(self) -> bool:
+        return bool(getattr(self._status(), "receipts_pending", False))
+
+    def printer_problem(self, fault: str) -> str:
+        """The officer's words for a printer fault code."""
+        return tr.gettext(PRINTER_FAULTS.get(fault, N_("Printer error")))
 
     # ------------------------------------------------------------------ trustees, results
 
@@ -340,6 +513,8 @@ class KioskBridge:
 
     def classify_error(self, exc: BaseException) -> str:
         if isinstance(exc, kerr.PrinterUnavailable):
+            if exc.status == "cover-open":
+                return "printer_cover"
             return "printer_paper" if "paper" in exc.status else "printer"
         if isinstance(exc, kerr.StorageError) or isinstance(exc, OSError):
             return "storage"

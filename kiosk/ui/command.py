@@ -73,10 +73,9 @@ def run(package: Path, data: Path, printer: str | None, scanner: str | None,
 
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("input", "mouse", "mouse,disable_multitouch")
-    if dims is not None:
-        Config.set("graphics", "width", str(dims[0]))
-        Config.set("graphics", "height", str(dims[1]))
-    Config.set("graphics", "fullscreen", "0" if windowed else "auto")
+    from kiosk.ui.display import configure_window
+
+    configure_window(Config, windowed, dims)
 
     from kiosk.engine import KioskEngine
     from kiosk.errors import KioskError

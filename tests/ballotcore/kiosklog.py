@@ -3,7 +3,7 @@ without running a kiosk (tests/ballotcore, tests/tally/factory.py).
 
 The codes, details and order are those of kiosk/base.py, polling.py, voting.py and
 tallying.py for: start, (a switch to test mode), readiness, zero report, `voided` voter
-sessions voided by the officer, `ballots` casts each confirmed with printed receipts,
+sessions voided by the officer, Benaloh challenges (`ballot.challenged`), `ballots` casts each confirmed with printed receipts,
 the close, the trustees' accepted partial decryptions, and the results. A test that
 plays a real kiosk (tests/kiosk, tests/ballotcore/test_reconcile.py) checks the same
 rules against the kiosk's own log.
@@ -40,9 +40,11 @@ def station_log(
     extra: int = 0,
     date: str = "2026-11-22",
     slots: int = 20,
+    challenges: int = 0,
 ) -> tuple[tuple[EventEntry, ...], bytes]:
     """(the log, the `log_head` its results record carries: the entry before
-    `results.computed`). `extra` appends that many later officer logins (a re-export)."""
+    `results.computed`). `extra` appends that many later officer logins (a re-export);
+    `challenges` Benaloh challenges happen in the first sessions that cast, one each."""
     log = _Log(date)
     log.add("storage.created", {"kiosk": kiosk_id})
     log.add("kiosk.started", {"officer": 1})
@@ -57,8 +59,10 @@ def station_log(
     for _ in range(voided):
         log.add("session.activated", {"officer": 1})
         log.add("session.voided")
-    for _ in range(ballots):
+    for i in range(ballots):
         log.add("session.activated", {"officer": 2})
+        if i < challenges:
+            log.add("ballot.challenged")
         log.add("ballot.cast")
         log.add("ballot.confirmed")
         log.add("receipt.printed", {"record": "ready", "slip": "ready"})

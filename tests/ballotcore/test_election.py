@@ -137,7 +137,7 @@ def test_valid_definition_round_trip(definition: ElectionDefinition) -> None:
 def _documents_body() -> dict[str, Any]:
     """The small definition with every optional document field set."""
     body = definition_body()
-    body["timezone"] = "WIB"
+    body["time_zone"] = "WIB"
     village = body["villages"][0]
     village["stations"][0].update({"dpt_male": 140, "dpt_female": 160, "dptb": 4})
     village["committee"] = [{"name": "Hasan Lubis", "role": "Ketua", "signs": True},
@@ -147,7 +147,7 @@ def _documents_body() -> dict[str, Any]:
 
 def test_document_fields_round_trip() -> None:
     definition = parse_definition(_documents_body())
-    assert definition.timezone == "WIB"
+    assert definition.time_zone == "WIB"
     station = definition.village("16.07.01.2001").station("TPS-01")
     assert (station.dpt_male, station.dpt_female, station.dptb) == (140, 160, 4)
     committee = definition.village("16.07.01.2001").committee
@@ -160,16 +160,15 @@ def test_definitions_without_document_fields_keep_their_bytes() -> None:
     unset, so a definition written before they existed has the same bytes and hash."""
     old = definition_body()
     definition = parse_definition(old)
-    assert definition.timezone is None and definition.village("16.07.01.2001").committee == ()
+    assert definition.time_zone is None and definition.village("16.07.01.2001").committee == ()
     assert definition.village("16.07.01.2001").station("TPS-01").dpt_male is None
     body = definition.to_body()
-    assert "timezone" not in body and "committee" not in body["villages"][0]
+    assert "time_zone" not in body and "committee" not in body["villages"][0]
     assert body["villages"][0]["stations"][0] == {"code": "TPS-01", "dpt": 300}
     assert parse_definition(_documents_body()).digest() != definition.digest()  # control
 
 
 @pytest.mark.parametrize(("change", "field", "problem"), [
-    (lambda b: b.update(timezone="CET"), "election.timezone", "not one of WIB"),
     (lambda b: b["villages"][0]["stations"][0].pop("dpt_female"), "dpt_male", "come together"),
     (lambda b: b["villages"][0]["stations"][0].update(dpt_female=10), "dpt_male", "is not dpt"),
     (lambda b: b["villages"][0]["stations"][0].update(dptb=-1), "dptb", "between 0"),
@@ -186,3 +185,25 @@ def test_document_field_errors_name_the_field(change: Callable[[dict[str, Any]],
     with pytest.raises(DefinitionError, match=problem) as info:
         parse_definition(body)
     assert field in str(info.value)
+
+
+def test_time_zone_and_bulletin_board_are_optional_and_canonical() -> None:
+    """Absent: left out of the bytes (old definitions keep their hash); present: kept,
+    and the zone gives the local offset. A null or an unknown zone is refused."""
+    body = definition_body()
+    plain = parse_definition(body)
+    assert "time_zone" not in plain.to_body() and plain.zone.utcoffset(None).seconds == 7 * 3600
+    assert "bulletin_board" not in plain.to_body()["villages"][0]
+    body2 = copy.deepcopy(body)
+    body2["time_zone"] = "WITA"
+    body2["villages"][0]["bulletin_board"] = "Balai Desa Sukamaju"
+    marked = parse_definition(body2)
+    assert marked.zone.tzname(None) == "WITA" and marked.zone.utcoffset(None).seconds == 8 * 3600
+    assert marked.villages[0].bulletin_board == "Balai Desa Sukamaju"
+    assert ElectionDefinition.from_bytes(marked.to_bytes()) == marked
+    assert marked.digest() != plain.digest()
+    for key, value in (("time_zone", None), ("time_zone", "UTC")):
+        bad = copy.deepcopy(body)
+        bad[key] = value
+        with pytest.raises(DefinitionError, match="time_zone"):
+            parse_definition(bad)

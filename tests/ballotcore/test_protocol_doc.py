@@ -201,7 +201,8 @@ def test_event_table_matches_the_verifier_and_the_kiosk_registry() -> None:
     assert kiosk_polls == set(reconcile.POLLS) | set(reconcile.EXPORT_ONLY)
     assert kiosk_polls <= set(doc)
     named = {reconcile.FIRST, reconcile.BOX_CLEARED, reconcile.MODE_SWITCHED,
-             reconcile.RESULTS_COMPUTED, reconcile.TRUSTEE_ACCEPTED, *reconcile.VOIDS}
+             reconcile.RESULTS_COMPUTED, reconcile.TRUSTEE_ACCEPTED, reconcile.CHALLENGED,
+             *reconcile.VOIDS}
     assert named <= set(doc)
     # every main-chain polls step of the verifier is the kiosk's (exported reads closed)
     for (state, _), (new, code) in polls.TRANSITIONS.items():

@@ -27,7 +27,7 @@ def test_printing_and_scanning_log_no_content(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    record = VoterRecord("Sukamaju", "TPS 03", 7, "Zulkarnaen Wibisono", "TRK-SECRET-7731")
+    record = VoterRecord("Sukamaju", "TPS 03", 7, "Zulkarnaen Wibisono")
     with PrinterSimulator(tmp_path) as sim, SerialPrinter(sim.path) as printer:
         assert isinstance(printer.print_job(PrintJob.of(record, PaperWidth.MM58)), PrintCompleted)
         sim.paper_out_after(100)

@@ -38,17 +38,32 @@ def test_indonesian_comes_first_english_in_small_text(width: PaperWidth) -> None
     assert lines[1].text == "Zero report" and lines[1].small
 
 
-def test_voter_record_shows_the_choice_and_tracking_code() -> None:
+def test_voter_record_shows_the_choice_and_nothing_that_links_it() -> None:
     text = layout.layout_voter_record(samples.voter_record(), PaperWidth.MM58).plain_text()
-    for expected in ("Sukamaju", "TPS 03", "No. 2", "SITI AMINAH", "K7QP-3MXA-92TD", "kotak audit"):
+    for expected in ("Sukamaju", "TPS 03", "No. 2", "SITI AMINAH", "kotak audit"):
         assert expected in text
+    slip = layout.layout_take_home_slip(samples.take_home_slip(), PaperWidth.MM58).plain_text()
+    assert "K7QP-3MXA-92TD" in slip  # positive control
+    assert "K7QP" not in text and "Kode" not in text
+
+
+def test_training_banner_on_both_voter_papers() -> None:
+    record = dataclasses.replace(samples.voter_record(), training=True)
+    slip = dataclasses.replace(samples.take_home_slip(), training=True)
+    for doc in (layout.layout_voter_record(record, PaperWidth.MM58),
+                layout.layout_take_home_slip(slip, PaperWidth.MM58)):
+        assert doc.plain_text().lstrip().startswith("LATIHAN / TRAINING")
+    official = layout.layout_voter_record(samples.voter_record(), PaperWidth.MM58).plain_text()
+    assert "LATIHAN" not in official
 
 
 def test_take_home_slip_shows_only_code_and_where_to_check() -> None:
     text = layout.layout_take_home_slip(samples.take_home_slip(), PaperWidth.MM58).plain_text()
     assert "K7QP-3MXA-92TD" in text and "Balai Desa" in text
     assert "Siti" not in text and "No. 2" not in text
-    assert {f.name for f in dataclasses.fields(TakeHomeSlip)} == {"tracking_code", "lookup"}
+    assert {f.name for f in dataclasses.fields(TakeHomeSlip)} == {
+        "tracking_code", "lookup", "training"
+    }
 
 
 def test_voter_record_carries_no_time_or_sequence() -> None:
@@ -57,7 +72,7 @@ def test_voter_record_carries_no_time_or_sequence() -> None:
         "station",
         "candidate_number",
         "candidate_name",
-        "tracking_code",
+        "training",
     }
 
 
@@ -142,7 +157,7 @@ def test_hostile_names_are_printed_harmlessly() -> None:
         lambda: CandidateCount(1, "  ", 0),
         lambda: CandidateCount(1, "Budi", -1),
         lambda: CandidateCount(1, "Budi", True),
-        lambda: VoterRecord("Sukamaju", "TPS 03", 2, "Siti", ""),
+        lambda: VoterRecord("Sukamaju", "TPS 03", 2, ""),
         lambda: TakeHomeSlip("K7QP", "\x00\x01"),
         lambda: dataclasses.replace(samples.results_report(), signed_results=b""),
         lambda: dataclasses.replace(samples.results_report(), voided=-1),

@@ -10,11 +10,14 @@ import pytest
 from provisioning.testing import ElectionFixture
 from tests.kiosk.helpers import custom_election
 
+BULLETIN_BOARD = "Papan pengumuman Balai Desa, Jl. Merdeka 1"
+
 
 @pytest.fixture(scope="session")
 def election3(tmp_path_factory: pytest.TempPathFactory) -> ElectionFixture:
-    """Three candidates, DPT 400, 5 trustees with k = 3."""
-    return custom_election(tmp_path_factory.mktemp("e3"), ["Ani", "Budi", "Citra"], 400)
+    """Three candidates, DPT 400, 5 trustees with k = 3, a named bulletin board, WIB."""
+    return custom_election(tmp_path_factory.mktemp("e3"), ["Ani", "Budi", "Citra"], 400,
+                           bulletin_board=BULLETIN_BOARD, time_zone="WIB")
 
 
 @pytest.fixture

@@ -21,13 +21,27 @@ from provisioning.testing import DEFAULT_REGENCY, TEST_PASSPHRASE, ElectionFixtu
 
 
 def custom_election(
-    root: Path, candidates: Sequence[str], dpt: int, seed: int = 7, threshold: int = 3
+    root: Path, candidates: Sequence[str], dpt: int, seed: int = 7, threshold: int = 3,
+    bulletin_board: str | None = None, time_zone: str | None = None,
 ) -> ElectionFixture:
-    """A one-village, one-station election with the given candidate names and DPT."""
+    """A one-village, one-station election with the given candidate names and DPT (and,
+    if given, the village's bulletin board and the election's time zone)."""
     spec = Path(root) / "spec"
     write_sample(DEFAULT_REGENCY, spec, villages=1, seed=seed, threshold=threshold)
     with open(spec / "villages.csv", encoding="utf-8") as fh:
-        village = next(csv.DictReader(fh))["code"]
+        rows = list(csv.DictReader(fh))
+    village = rows[0]["code"]
+    if bulletin_board is not None:
+        with open(spec / "villages.csv", "w", newline="", encoding="utf-8") as fh:
+            out = csv.DictWriter(fh, [*rows[0].keys(), "bulletin_board"])
+            out.writeheader()
+            out.writerows({**row, "bulletin_board": bulletin_board} for row in rows)
+    if time_zone is not None:  # replaces the sample's own zone (Banyuasin: WIB)
+        settings = spec / "settings.toml"
+        lines = [line for line in settings.read_text(encoding="utf-8").splitlines()
+                 if not line.startswith("time_zone")]
+        settings.write_text("\n".join([*lines, f'time_zone = "{time_zone}"']) + "\n",
+                            encoding="utf-8")
     with open(spec / "candidates.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["village", "number", "name", "photo"])

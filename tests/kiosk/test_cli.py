@@ -36,6 +36,33 @@ def test_simulate_prints_results_json_last(election3: ElectionFixture, tmp_path:
     assert verify_bundle(data, election3.package(0).public_record, full=True).results
 
 
+def test_simulate_challenge_rows_spoil_a_ballot_then_cast(election3: ElectionFixture,
+                                                          tmp_path: Path) -> None:
+    result = _run(election3, tmp_path, "candidate\n1\n3,challenge\n2, challenge\n3\n")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    # the count is the cast deck: challenges are never counted
+    assert summary["votes"] == {"1": 1, "2": 1, "3": 2} and summary["ballots"] == 4
+    assert summary["activations"] == 4
+    assert sorted(s["candidate"] for s in summary["spoiled"]) == [2, 3]
+    bundle = verify_bundle(Path(summary["bundle"]).read_bytes(),
+                           election3.package(0).public_record, full=True).bundle
+    from ballotcore.tracking import tracking_code
+
+    assert sorted((tracking_code(x.spoiled.ballot.digest()), x.spoiled.candidate)
+                  for x in bundle.spoiled) == sorted(
+        (s["tracking_code"], s["candidate"]) for s in summary["spoiled"])
+    (tmp_path / "plain").mkdir()
+    plain = _run(election3, tmp_path / "plain", "1\n")
+    assert json.loads(plain.stdout.strip().splitlines()[-1])["spoiled"] == []
+
+
+def test_simulate_rejects_an_unknown_second_column(election3: ElectionFixture,
+                                                   tmp_path: Path) -> None:
+    result = _run(election3, tmp_path, "1,cast\n")
+    assert result.exit_code == 1 and "only 'challenge'" in result.output
+
+
 def test_simulate_without_enough_trustees(election3: ElectionFixture, tmp_path: Path) -> None:
     result = _run(election3, tmp_path, "1\n2\n", "--trustees", "2")
     assert result.exit_code == 0, result.output

@@ -32,7 +32,7 @@ class _BrokenScanner:
 
 
 def _record() -> VoterRecord:
-    return VoterRecord("Desa Sukamaju", "TPS 01", 3, SECRET_NAME, "ABCD-EFGH")
+    return VoterRecord("Desa Sukamaju", "TPS 01", 3, SECRET_NAME)
 
 
 def _text(caplog: pytest.LogCaptureFixture) -> str:

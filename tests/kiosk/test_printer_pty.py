@@ -69,7 +69,8 @@ def test_retry_after_paper_out_reprints_the_same_job(
         assert "KODE PELACAKAN" in slip.text
         for paper in (record, slip):
             assert paper.reprint and paper.text.lstrip().startswith(REPRINT_BANNER)
-            assert receipt.tracking_code in paper.text
+        assert receipt.tracking_code in slip.text  # positive control for the next line
+        assert receipt.tracking_code not in record.text  # the audit box record never links
 
 
 def test_hardware_scanner_read_waits_for_a_scan() -> None:

@@ -5,6 +5,8 @@ export. The kiosk combines partial decryptions (D_i = s_i*A), never shares."""
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import tempfile
 import time
 from collections.abc import Iterable
@@ -33,14 +35,18 @@ def _found(blobs: Iterable[tuple[str, bytes]], needles: list[bytes]) -> list[str
 
 
 def _files(folder: Path, since: float = 0.0) -> list[tuple[str, bytes]]:
+    """Every regular file under `folder` changed since `since`. os.walk skips a directory that
+    vanishes while it is read (another test's Xvfb or temporary folder); Path.rglob raised."""
     out = []
-    for p in Path(folder).rglob("*"):
-        try:
-            if p.is_file() and not p.is_symlink() and p.stat().st_mtime >= since \
-                    and p.stat().st_size < 64 * 2**20:
-                out.append((str(p), p.read_bytes()))
-        except OSError:  # another test's file vanished meanwhile
-            continue
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            p = Path(root, name)
+            try:
+                st = p.lstat()
+                if stat.S_ISREG(st.st_mode) and st.st_mtime >= since and st.st_size < 64 * 2**20:
+                    out.append((str(p), p.read_bytes()))
+            except OSError:  # another test's file vanished meanwhile
+                continue
     return out
 
 

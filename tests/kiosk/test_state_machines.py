@@ -59,10 +59,23 @@ def test_session_one_activation_at_most_one_cast() -> None:
         assert casts <= activations
 
 
-def test_session_cast_only_from_review() -> None:
+def test_session_cast_only_from_review_or_a_committed_ballot() -> None:
     for state in sm.SessionState:
         nxt = sm.transition(state, sm.SessionAction.CAST)
-        assert (nxt is not None) == (state == sm.SessionState.REVIEWING)
+        assert (nxt is not None) == (
+            state in (sm.SessionState.REVIEWING, sm.SessionState.COMMITTED)
+        )
+
+
+def test_session_commit_then_challenge_returns_to_the_ballot() -> None:
+    S, A = sm.SessionState, sm.SessionAction
+    for state in S:
+        assert (sm.transition(state, A.COMMIT) is not None) == (state == S.REVIEWING)
+        assert (sm.transition(state, A.CHALLENGE) is not None) == (state == S.COMMITTED)
+    assert sm.transition(S.COMMITTED, A.CHALLENGE) == S.SELECTING  # same activation
+    assert sm.transition(S.COMMITTED, A.BACK) is None  # answer first: cast or check
+    assert sm.transition(S.COMMITTED, A.TIMEOUT) == S.VOIDED
+    assert S.COMMITTED in sm.LIVE_STATES
 
 
 def test_mode_switch_rules() -> None:

@@ -232,24 +232,24 @@ def test_cli_reports_spec_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 def test_document_fields_from_the_spec(tmp_path: Path) -> None:
     root = write_spec(
         tmp_path / "s",
-        **{"settings.toml": SETTINGS + 'timezone = "WITA"\n',
+        **{"settings.toml": SETTINGS + 'time_zone = "WITA"\n',
            "stations.csv": "village,station,dpt,dpt_male,dpt_female,dptb\n"
                            "V1,TPS-01,450,200,250,3\nV1,TPS-02,900,,,\nV2,TPS-01,1200,600,600,\n",
            "committee.csv": "village,name,role,signs\nV1,Hasan,Ketua,ya\nV1,Ani,Anggota,tidak\n"},
     )
     definition = parse_spec(root)
-    assert definition.timezone == "WITA"
+    assert definition.time_zone == "WITA"
     v1 = definition.village("V1")
     assert (v1.station("TPS-01").dpt_male, v1.station("TPS-01").dptb) == (200, 3)
     assert v1.station("TPS-02").dpt_male is None
     assert [(m.name, m.role, m.signs) for m in v1.committee] == [
         ("Hasan", "Ketua", True), ("Ani", "Anggota", False)]
     assert definition.village("V2").committee == ()  # no committee.csv rows: not recorded
-    assert parse_spec(write_spec(tmp_path / "plain")).timezone is None  # all optional
+    assert parse_spec(write_spec(tmp_path / "plain")).time_zone is None  # all optional
 
 
 @pytest.mark.parametrize(("changes", "expected"), [
-    ({"settings.toml": SETTINGS + 'timezone = "UTC"\n'}, "settings.toml, field timezone"),
+    ({"settings.toml": SETTINGS + 'time_zone = "UTC"\n'}, "settings.toml, field time_zone"),
     ({"stations.csv": "village,station,dpt,dpt_male,dpt_female\nV1,TPS-01,450,200,\n"
                       "V1,TPS-02,900,,\nV2,TPS-01,1200,,\n"},
      "stations.csv, line 2, field dpt_male: dpt_male and dpt_female come together"),

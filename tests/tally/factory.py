@@ -15,13 +15,19 @@ the decks. `random` is used only for deck generation, with an explicit seed.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ballotcore import elgamal, trustees
-from ballotcore.ballot import BallotContext, encrypt_ballot, new_ballot_id
+from ballotcore.ballot import (
+    BallotContext,
+    encrypt_ballot,
+    encrypt_ballot_with_nonces,
+    new_ballot_id,
+)
 from ballotcore.bundle import SignedBallot, StationBundle, sort_ballots
 from ballotcore.elgamal import Ciphertext
 from ballotcore.eventlog import EventEntry
@@ -29,6 +35,7 @@ from ballotcore.package import load_package, open_installation
 from ballotcore.public_record import PublicRecord, parse_public_record
 from ballotcore.results import StationResults, aggregate_hash, box_root, decryption_context
 from ballotcore.signing import SignedRecord, sign, sign_record
+from ballotcore.spoiled import SPOILED_LABEL, SignedSpoiled, SpoiledBallot, sort_spoiled
 from ballotcore.trustee_card import open_trustee_card, parse_trustee_card
 from ballotcore.trustees import PartialDecryption, TrusteeShare
 from provisioning.testing import ElectionFixture, make_election
@@ -115,6 +122,7 @@ class StationRun:
     aggregate: tuple[Ciphertext, ...]
     partials: tuple[PartialDecryption, ...]
     counts: tuple[int, ...]
+    spoiled: tuple[SignedSpoiled, ...] = ()
 
     @property
     def kiosk(self) -> Kiosk:
@@ -129,6 +137,7 @@ class StationRun:
             results=with_results, extra=extra_events,
             slots=2 * self.election.record.definition.village(self.village)
             .station(self.station).dpt,
+            challenges=len(self.spoiled),
         )
 
     def results(self, mode: str = "official", counts: tuple[int, ...] | None = None,
@@ -203,14 +212,29 @@ class StationRun:
             len(self.ballots) + self.voided,
             len(self.ballots),
             self.voided,
+            sort_spoiled(self.spoiled),
         )
         return sign_record(signer, "bundle", bundle.to_bytes()).to_bytes()
 
 
+def spoil(election: Election, village: str, station: str, choice: int) -> SignedSpoiled:
+    """A ballot for position `choice` committed and challenged: opened by its nonces and
+    signed by the kiosk, as `kiosk.voting` spoils one."""
+    d = election.record.definition
+    kiosk = election.kiosks[(village, station)]
+    key = election.record.village_keys[village].public_key
+    ctx = BallotContext(d.election_id, village, station, kiosk.kiosk_id, new_ballot_id())
+    eb, nonces = encrypt_ballot_with_nonces(ctx, key, election.n_candidates(village), choice)
+    record = SpoiledBallot(eb, choice + 1, nonces)
+    return SignedSpoiled(record, sign(kiosk.key, SPOILED_LABEL, record.to_bytes()))
+
+
 def run_station(
-    election: Election, village: str, station: str, choices: list[int], voided: int = 1
+    election: Election, village: str, station: str, choices: list[int], voided: int = 1,
+    challenges: Sequence[int] = (),
 ) -> StationRun:
-    """Cast `choices` at a station, close, decrypt with k trustees."""
+    """Cast `choices` at a station, close, decrypt with k trustees. `challenges` (positions,
+    at most one per cast) are spoiled ballots challenged before the first casts."""
     d = election.record.definition
     vdef = d.village(village)
     n = len(vdef.candidates)
@@ -228,5 +252,8 @@ def run_station(
     )
     dpt = vdef.station(station).dpt
     counts = trustees.combine(aggregate, partials, vdef.threshold, max(dpt, len(ballots)))
+    if len(challenges) > len(choices):
+        raise ValueError("every challenge happens in a session that then casts")
+    spoiled = tuple(spoil(election, village, station, c) for c in challenges)
     return StationRun(election, village, station, list(choices), voided, tuple(ballots),
-                      aggregate, partials, counts)
+                      aggregate, partials, counts, spoiled)

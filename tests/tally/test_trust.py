@@ -193,6 +193,11 @@ def _assert_held_or_refused(db: Path, tmp_path: Path, run: StationRun, bad: Path
         assert station["resolve_command"].startswith("suaradesa tally resolve --db ")
         differs = [d for h in station["held_bundles"] for d in h["differs"]]
         assert any(differ in d for d in differs), station
+        html = tmp_path / "r.html"
+        assert _cli("results", "--db", str(db), "--format", "html", "--out", str(html))[0] == 0
+        problems = html.read_text().split('id="problems"')[1].split('class="village"')[0]
+        assert all(h["digest"][:16] in problems for h in station["held_bundles"])
+        assert differ in problems and "suaradesa tally resolve" in problems
     else:
         assert "rejected" in text, text
         assert station["status"] == "complete" and station["votes"] == list(run.counts)

@@ -22,12 +22,14 @@ from tests.programs import require_program
 DRIVER = Path(__file__).with_name("driver.py")
 
 
-def run_scenario(tmp_path: Path, scenario: str, *args: str, timeout: float = 150) -> dict[str, Any]:
-    """Run one scenario in a subprocess; return its JSON result (fail on a crash)."""
+def run_scenario(tmp_path: Path, scenario: str, *args: str, timeout: float = 150,
+                 screen: str | None = None) -> dict[str, Any]:
+    """Run one scenario in a subprocess; return its JSON result (fail on a crash).
+    `screen` (WxH) runs it on its own Xvfb of exactly that size (no window manager)."""
     cmd = [sys.executable, str(DRIVER), scenario, str(tmp_path / scenario), *args]
-    if not os.environ.get("DISPLAY"):
+    if screen is not None or not os.environ.get("DISPLAY"):
         xvfb = require_program("xvfb-run", "xvfb")
-        cmd = [xvfb, "-a", "-s", "-screen 0 1600x1600x24", *cmd]
+        cmd = [xvfb, "-a", "-s", f"-screen 0 {screen or '1600x1600'}x24", *cmd]
     env = dict(os.environ, KIVY_NO_ARGS="1", KIVY_NO_CONSOLELOG="1", KIVY_NO_FILELOG="1",
                KIVY_HOME=str(tmp_path / "kivy-home"))
     proc = run_group(cmd, timeout=timeout, env=env)

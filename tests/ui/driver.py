@@ -204,10 +204,15 @@ def frames(n: int = 2) -> Step:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from kivy.config import Config
 
-    w, h = (int(v) for v in args.size.split("x"))
-    Config.set("graphics", "width", str(w))
-    Config.set("graphics", "height", str(h))
-    Config.set("graphics", "resizable", "0")
+    if args.fullscreen:  # as `kiosk run` does it: fill the X screen (no window manager)
+        from kiosk.ui.display import configure_window
+
+        configure_window(Config, False, None)
+    else:
+        w, h = (int(v) for v in args.size.split("x"))
+        Config.set("graphics", "width", str(w))
+        Config.set("graphics", "height", str(h))
+        Config.set("graphics", "resizable", "0")
     Config.set("input", "mouse", "mouse,disable_multitouch")
     from kivy.clock import Clock
 
@@ -258,6 +263,8 @@ def main() -> None:
     parser.add_argument("--speech", action="store_true")
     parser.add_argument("--uninstalled", action="store_true", help="Do not install the package first.")
     parser.add_argument("--deadline", type=float, default=100.0)
+    parser.add_argument("--fullscreen", action="store_true",
+                        help="Fill the X screen as `kiosk run` does (--size names the shots).")
     args = parser.parse_args()
     try:
         result = run(args)

@@ -40,6 +40,13 @@ def activate(h: Harness) -> Step:
     yield from on(h, "welcome")
 
 
+def seal(h: Harness) -> Step:
+    """From the review: 'Yes, that is my choice' seals (encrypts, commits) the ballot; the
+    sealed screen shows its tracking code and asks: cast or check."""
+    h.press("Yes, that is my choice")
+    yield from on(h, "sealed")
+
+
 def cards(h: Harness) -> list[Any]:
     return h.app.screen("ballot").cards
 
@@ -90,6 +97,10 @@ def scenario_voter(h: Harness) -> Step:
     yield from frames()
     h.press("Next")
     yield from on(h, "review")
+    sure = h.button("Yes, that is my choice")
+    h.tap(sure)
+    h.tap(sure)  # a second, impatient press must not seal twice
+    yield from on(h, "sealed")
     yes = h.button("Yes, cast my vote")
     h.tap(yes)
     h.tap(yes)  # a second, impatient press must not cast twice
@@ -105,6 +116,65 @@ def scenario_voter(h: Harness) -> Step:
     votes = tally(h)
     want_votes = {int(x.number): (1 if x is c[2] else 0) for x in c}
     h.check("right candidate", votes == want_votes, votes)
+
+
+def scenario_challenge(h: Harness) -> Step:
+    """Seal, check (Benaloh challenge: the opened ballot shows the chosen candidate, is
+    stored spoiled and never counted), back to the ballot under the same activation, choose
+    another candidate, seal, cast: one ballot, one spoiled, the count is the cast one."""
+    from kiosk.ui.i18n import tr
+
+    yield from open_polls(h)
+    yield from activate(h)
+    h.press("Start")
+    yield from on(h, "ballot")
+    c = cards(h)
+    h.tap(c[1])
+    yield from frames()
+    h.press("Next")
+    yield from on(h, "review")
+    yield from seal(h)
+    sealed = h.app.screen("sealed").tracking
+    h.check("sealed code shown", len(sealed) == 19 and sealed in h.texts(), h.texts())
+    check = h.button("Check this ballot")
+    h.tap(check)
+    h.tap(check)  # an impatient second press must not challenge twice
+    yield from on(h, "checked")
+    want = tr.gettext("It contained: {number} - {name}.").format(number=c[1].number,
+                                                                 name=c[1].name)
+    h.check("checked shows the candidate", want in h.texts(), h.texts())
+    h.check("checked shows the same code", h.app.screen("checked").tracking == sealed)
+    status = h.engine.status()
+    h.check("nothing counted after the check", status.ballots == 0
+            and status.activations == 1 and status.session == "selecting", status)
+    h.press("Back to the ballot")
+    yield from on(h, "ballot")
+    h.check("choice still marked", c[1].selected and [x.selected for x in c].count(True) == 1)
+    h.tap(c[2])
+    yield from frames()
+    h.press("Next")
+    yield from on(h, "review")
+    yield from seal(h)
+    second = h.app.screen("sealed").tracking
+    h.check("a fresh ballot", second != sealed, (second, sealed))
+    h.press("Yes, cast my vote")
+    yield from on(h, "recorded")
+    h.check("cast code is the sealed one", h.app.screen("recorded").tracking == second)
+    h.press("Finished")
+    yield from on(h, "waiting")
+    status = h.engine.status()
+    h.check("one ballot, one activation", status.ballots == 1 and status.activations == 1
+            and status.voided == 0, status)
+    from ballotcore.spoiled import SpoiledBallot
+    from ballotcore.tracking import tracking_code
+
+    spoiled = [SpoiledBallot.from_bytes(r) for r, _sig in h.engine.store.spoiled()]
+    h.check("one spoiled ballot for the checked candidate",
+            [(tracking_code(x.ballot.digest()), x.candidate) for x in spoiled]
+            == [(sealed, int(c[1].number))], spoiled)
+    votes = tally(h)
+    want_votes = {int(x.number): (1 if x is c[2] else 0) for x in c}
+    h.check("only the cast ballot counted", votes == want_votes, votes)
 
 
 def scenario_double_tap(h: Harness) -> Step:
@@ -185,6 +255,7 @@ def scenario_still_here(h: Harness) -> Step:
     yield from frames()
     h.press("Next")
     yield from on(h, "review")
+    yield from seal(h)
     h.press("Yes, cast my vote")
     yield from on(h, "recorded")
     status = h.engine.status()
@@ -205,6 +276,7 @@ def scenario_officer(h: Harness) -> Step:
     yield from frames()
     h.press("Next")
     yield from on(h, "review")
+    yield from seal(h)
     h.press("Yes, cast my vote")
     yield from on(h, "recorded")
     h.press("Finished")
@@ -333,6 +405,15 @@ def scenario_screens(h: Harness) -> Step:
     h.press("Next")
     yield from on(h, "review")
     h.shot("review")
+    yield from seal(h)
+    h.shot("sealed")
+    h.press("Check this ballot")
+    yield from on(h, "checked")
+    h.shot("checked")
+    h.press("Back to the ballot")
+    yield from on(h, "ballot")
+    h.press("Next")
+    yield from on(h, "review")
     # high contrast and largest text on the voter screens
     app.toggle_contrast()
     app.set_text_step(2)
@@ -348,6 +429,7 @@ def scenario_screens(h: Harness) -> Step:
     yield from frames(2)
     h.press("Next")
     yield from on(h, "review")
+    yield from seal(h)
     h.press("Yes, cast my vote")
     yield from on(h, "recorded")
     h.shot("recorded-hc")
@@ -436,6 +518,7 @@ def scenario_bench(h: Harness) -> Step:
         yield from frames(1)
         h.press("Next")
         yield from on(h, "review")
+        yield from seal(h)
         t0 = _time.perf_counter()
         h.press("Yes, cast my vote")
         yield from _drawn_after(h, "recorded", t0, cast_ms)
@@ -445,3 +528,10 @@ def scenario_bench(h: Harness) -> Step:
     h.result["touch_ms"] = touch_ms
     h.result["cast_ms"] = cast_ms
     h.check("all cast", h.engine.status().ballots == len(cast_ms), h.engine.status().ballots)
+
+
+from tests.ui.scenarios_codes import scenario_install, scenario_lockout  # noqa: E402
+from tests.ui.scenarios_printer import scenario_fills_screen, scenario_printer_fault  # noqa: E402
+
+__all__ = ["scenario_fills_screen", "scenario_install", "scenario_lockout",
+           "scenario_printer_fault"]

@@ -17,6 +17,14 @@ def test_voter_flow_stores_exactly_one_ballot_for_the_last_choice(tmp_path: Path
     assert {"one ballot stored", "right candidate", "change selection"} <= names
 
 
+def test_a_voter_checks_a_ballot_then_casts_another_choice(tmp_path: Path) -> None:
+    result = run_scenario(tmp_path, "challenge")
+    names = {c["name"] for c in result["checks"]}
+    assert {"checked shows the candidate", "nothing counted after the check",
+            "one spoiled ballot for the checked candidate",
+            "only the cast ballot counted"} <= names
+
+
 def test_quick_taps_and_two_fingers_never_select_two(tmp_path: Path) -> None:
     run_scenario(tmp_path, "double_tap")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kivy.clock import Clock
-from kivy.properties import ListProperty, NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 
 from kiosk.ui.i18n import N_, tr
 from kiosk.ui.screens.base import KioskScreen
@@ -37,18 +37,67 @@ class OfficerScreen(KioskScreen):
     activations = NumericProperty(0)
     voided = NumericProperty(0)
     message = StringProperty("")
+    place = StringProperty("")  # village, TPS, election date
+    clock = StringProperty("")  # the kiosk clock in the election's local time (WIB/WITA/WIT)
+    dpt = NumericProperty(0)
+    turnout = StringProperty("0.0")
+    training = BooleanProperty(False)
+    printer_label = StringProperty("")
+    printer_ok = BooleanProperty(True)
+    receipts_pending = BooleanProperty(False)
+
+    def __init__(self, app: Any, **kwargs: Any) -> None:
+        super().__init__(app, **kwargs)
+        self._tick: Any = None
 
     def prepare(self, **params: Any) -> None:
         self.message = params.get("message", "")
         self.refresh()
 
+    def on_enter(self, *_args: Any) -> None:
+        self._tick = Clock.schedule_interval(lambda _dt: self._clock(), 1.0)
+
+    def on_leave(self, *_args: Any) -> None:
+        if self._tick is not None:
+            self._tick.cancel()
+            self._tick = None
+
+    def _clock(self) -> None:
+        self.clock = self.app.bridge.local_now()
+
     def refresh(self) -> None:
-        status = self.app.bridge.status()
+        bridge = self.app.bridge
+        status = bridge.status()
         self.state = status.state
         self.state_label = tr.gettext(STATE_LABELS.get(status.state, status.state))
         self.ballots = status.ballots
         self.activations = status.activations
         self.voided = status.voided
+        self.dpt = status.dpt
+        self.turnout = f"{status.turnout_percent:.1f}"
+        self.training = status.mode == "test"
+        self.app.training = self.training
+        self.printer_label = bridge.printer_state(status.printer)
+        self.printer_ok = status.printer in ("ready", "paper-near-end")
+        self.receipts_pending = status.receipts_pending
+        village, station, date = bridge.identity()
+        self.place = f"{village} · {station} · {date}"
+        self._clock()
+
+    def reprint(self) -> None:
+        def done(receipt: Any) -> None:
+            self.refresh()
+            self.message = "" if receipt.printed else tr.gettext("Still not printed: {problem}.").format(
+                problem=self.app.bridge.printer_problem(receipt.fault))
+        self._run(self.app.bridge.reprint_pending, done)
+
+    def toggle_training(self) -> None:
+        on = not self.training
+        self._run(lambda: self.app.bridge.set_training(on), lambda _r: self.prepare())
+
+    def shut_down(self) -> None:
+        """Close the engine cleanly and stop the app (there is no window manager to do it)."""
+        self.app.shut_down()
 
     def _run(self, fn: Any, done: Any, back: str = "officer") -> None:
         self.message = tr.gettext("Working, please wait...")

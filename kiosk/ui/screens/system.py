@@ -23,11 +23,17 @@ class BootScreen(KioskScreen):
     all_ok = NumericProperty(0)  # every REQUIRED check passed; warnings do not block
     summary = StringProperty("")
     level = StringProperty("fail")  # "ok", "warn" (only optional checks failed) or "fail"
+    identity = StringProperty("")  # village, TPS and election date: is this the right package?
+    notice = StringProperty("")  # e.g. "installed" after the installation screen
 
     def prepare(self, **params: Any) -> None:
+        self.notice = params.get("message", "")
         self.refresh()
 
     def refresh(self) -> None:
+        village, station, date = self.app.bridge.identity()
+        self.identity = tr.gettext("Village {village}, {station}, election day {date}").format(
+            village=village, station=station, date=date)
         rows = []
         ok = True
         warnings = 0
@@ -70,7 +76,16 @@ class BootScreen(KioskScreen):
             grid.add_widget(Factory.BootCell(text=status, color=color, size_hint_x=0.65))
 
     def proceed(self) -> None:
-        if self.all_ok:
+        """To the PIN pad, or first to the installation screen (package not installed on
+        this kiosk yet) or the lock-out screen (a PIN wait or the permanent lock)."""
+        if not self.all_ok:
+            return
+        bridge = self.app.bridge
+        if not bridge.installed():
+            self.app.go("code", purpose="install")
+        elif bridge.pin_lock().locked or bridge.pin_lock().waiting:
+            self.app.go("lockout")
+        else:
             self.app.go("pin", purpose="officer")
 
 
@@ -115,6 +130,8 @@ class PinScreen(KioskScreen):
         self.count = 0
         if self.purpose == "trustee":
             self.app.go("trustees")
+        elif self.purpose in ("reprint", "skip"):
+            self.app.go("recorded")
         elif self.app.bridge.logged_in():
             self.app.go("officer")
         else:
@@ -127,6 +144,10 @@ class PinScreen(KioskScreen):
         if self.purpose == "trustee":
             self.app.screen("trustees").submit_pin(pin)
             return
+        if self.purpose in ("reprint", "skip"):  # the recorded screen checks it (engine)
+            self.busy = 0
+            self.app.screen("recorded").officer_pin(self.purpose, pin)
+            return
         bridge = self.app.bridge
         self.app.worker.submit(lambda: bridge.login(pin), self._login_done, self._login_failed)
 
@@ -138,7 +159,14 @@ class PinScreen(KioskScreen):
     def _login_failed(self, exc: BaseException) -> None:
         self.busy = 0
         self.count = 0
-        refusal = self.app.bridge.login_refusal(exc)
+        bridge = self.app.bridge
+        if bridge.is_lockout(exc):
+            self.app.go("lockout")
+            return
+        if bridge.is_not_installed(exc):
+            self.app.go("code", purpose="install")
+            return
+        refusal = bridge.login_refusal(exc)
         if refusal is None:
             self.app.show_error(exc, back="pin")
             return
@@ -181,6 +209,11 @@ class ErrorScreen(KioskScreen):
             N_("Printer out of paper"),
             N_("Printing stopped because the printer has no paper."),
             N_("Load paper and close the printer cover, then touch Try again. The receipt is reprinted."),
+        ),
+        "printer_cover": (
+            N_("Printer cover open"),
+            N_("The printer cover is open, so nothing can be printed."),
+            N_("Close the printer cover, then touch Try again."),
         ),
         "printer": (
             N_("Printer not working"),

@@ -1,9 +1,13 @@
-"""Voter screens: welcome and how-to, ballot, review, recorded, voided, idle warning.
+"""Voter screens: welcome and how-to, ballot, review, sealed, checked, recorded, voided,
+idle warning.
 
 The selection lives in the engine's voter session (`bridge.select`) and is mirrored here
-only to draw the highlight. `ReviewScreen.cast` is the only path to "recorded", and it
-goes there only with the receipt the engine's `cast` returned; any failure shows an error
-screen for the officer instead. Nothing here logs or prints the selection.
+only to draw the highlight. "Yes" on the review seals the ballot (`bridge.commit`: the
+engine encrypts it and prints its tracking code) before the voter is asked to cast it or
+check it (Benaloh challenge). `SealedScreen.cast` is the only path to "recorded", and it
+goes there only with the receipt the engine's `cast` returned; `SealedScreen.check` shows
+the opened, NOT COUNTED ballot ("checked") and then the ballot again. Any failure shows an
+error screen for the officer instead. Nothing here logs or prints the selection.
 """
 
 from __future__ import annotations
@@ -90,8 +94,33 @@ class BallotScreen(KioskScreen):
         self.app.speak(" ".join(parts))
 
 
-class ReviewScreen(KioskScreen):
-    """'Anda memilih: 2 - Siti Aminah. Benar?' with 'Ya, kirim suara' / 'Kembali'."""
+class _VoteStep:
+    """One engine step of the vote (seal, cast, check) on the worker thread: a second tap
+    while it runs does nothing; a failure clears the choice and shows the error (or the
+    session-lost screen on a timeout)."""
+
+    app: Any
+    busy: int
+
+    def _vote_step(self, call: Any, done: Any) -> None:
+        if self.busy:
+            return
+        self.busy = 1
+        self.app.services.speaker.stop()
+        if not self.app.worker.submit(call, done, self._failed):
+            self.busy = 0
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = 0
+        if self.app.bridge.is_timeout(exc):
+            self.app.session_lost()
+            return
+        self.app.screen("ballot").clear_selection()
+        self.app.show_error(exc, back="waiting")
+
+
+class ReviewScreen(_VoteStep, KioskScreen):
+    """'Anda memilih: 2 - Siti Aminah. Benar?' with 'Ya, itu pilihan saya' / 'Kembali'."""
 
     screen_name = "review"
     number = StringProperty("")
@@ -112,44 +141,96 @@ class ReviewScreen(KioskScreen):
         if self.app.guard(self.app.bridge.back):
             self.app.go("ballot", fresh=False)
 
+    def seal(self) -> None:
+        """Seal (encrypt and commit) on the worker thread, then ask: cast or check."""
+        self._vote_step(self.app.bridge.commit, self._sealed)
+
+    def _sealed(self, sealed: Any) -> None:
+        self.app.go("sealed", sealed=sealed, number=self.number, cand_name=self.cand_name)
+
+    def listen(self) -> None:
+        self.app.speak(tr.gettext("You chose: {number} - {name}. Correct?").format(
+            number=self.number, name=self.cand_name) + " " + tr.gettext(
+            "Press Yes to seal your ballot, or Back to change it."))
+
+
+class SealedScreen(_VoteStep, KioskScreen):
+    """The sealed ballot's tracking code (printed), then 'Ya, kirim suara' (cast) or
+    'Uji surat suara ini' (check: the ballot is opened, shown and not counted)."""
+
+    screen_name = "sealed"
+    tracking = StringProperty("")
+    number = StringProperty("")
+    cand_name = StringProperty("")
+    busy = NumericProperty(0)
+
+    def prepare(self, **params: Any) -> None:
+        self.tracking = params["sealed"].tracking_code
+        self.number = str(params.get("number", ""))
+        self.cand_name = str(params.get("cand_name", ""))
+        self.busy = 0
+
     def cast(self) -> None:
         """Cast on the worker thread; only the returned receipt leads to 'recorded'."""
-        if self.busy:
-            return
-        self.busy = 1
-        self.app.services.speaker.stop()
-        if not self.app.worker.submit(self.app.bridge.cast, self._recorded, self._failed):
-            self.busy = 0
+        self._vote_step(self.app.bridge.cast, self._recorded)
+
+    def check(self) -> None:
+        """Check (challenge) on the worker thread; the opened ballot is never counted."""
+        self._vote_step(self.app.bridge.challenge, self._checked)
 
     def _recorded(self, receipt: Any) -> None:
         self.app.screen("ballot").clear_selection()
         self.app.go("recorded", receipt=receipt)
 
-    def _failed(self, exc: BaseException) -> None:
-        self.busy = 0
-        if self.app.bridge.is_timeout(exc):
-            self.app.session_lost()
-            return
-        self.app.screen("ballot").clear_selection()
-        self.app.show_error(exc, back="waiting")
+    def _checked(self, checked: Any) -> None:
+        self.app.go("checked", checked=checked)
 
     def listen(self) -> None:
-        self.app.speak(tr.gettext("You chose: {number} - {name}. Correct?").format(
-            number=self.number, name=self.cand_name) + " " + tr.gettext(
-            "Press Yes to cast your vote, or Back to change it."))
+        explain = tr.gettext("Cast it, or check it: a checked ballot is opened, shown to you and not counted, and you vote again.")
+        self.app.speak(tr.gettext("Your ballot is sealed.") + " " + explain)
+
+
+class CheckedScreen(KioskScreen):
+    """The checked ballot was opened: the candidate it contained, NOT COUNTED, and back to
+    the ballot (same activation; the voter votes again)."""
+
+    screen_name = "checked"
+    tracking = StringProperty("")
+    number = StringProperty("")
+    cand_name = StringProperty("")
+    receipt_ok = NumericProperty(1)
+
+    def prepare(self, **params: Any) -> None:
+        checked = params["checked"]
+        self.tracking = checked.tracking_code
+        self.number = str(checked.candidate_number)
+        self.cand_name = checked.candidate_name
+        self.receipt_ok = 1 if checked.printed else 0
+
+    def again(self) -> None:
+        """Back to the ballot under the same activation (the choice is still marked)."""
+        self.app.go("ballot", fresh=False)
+
+    def listen(self) -> None:
+        self.app.speak(tr.gettext("This ballot is not counted.") + " " + tr.gettext(
+            "It contained: {number} - {name}.").format(number=self.number, name=self.cand_name))
 
 
 class RecordedScreen(KioskScreen):
     """'Suara Anda sudah tercatat' with the tracking code and the receipt status.
 
-    Shown only with a receipt from the engine's `cast()`. When the receipts did not print,
-    the screen stays until the officer reprints them (or touches Finished); otherwise it
-    confirms to the engine and returns to the locked screen after a few seconds.
+    Shown only with a receipt from the engine's `cast()`. When a paper did not print, the
+    screen names the printer's fault for the officer and stays: the officer reprints (PIN;
+    the fault is named again while it persists) or confirms with the PIN that the voter
+    leaves without the paper (the engine logs it). Otherwise it confirms to the engine and
+    returns to the locked screen after a few seconds.
     """
 
     screen_name = "recorded"
     tracking = StringProperty("")
     receipt_ok = NumericProperty(1)
+    problem = StringProperty("")  # the printer fault in words, when a paper is missing
+    feedback = StringProperty("")
     busy = NumericProperty(0)
 
     def __init__(self, app: Any, **kwargs: Any) -> None:
@@ -157,10 +238,17 @@ class RecordedScreen(KioskScreen):
         self._event: Any = None
 
     def prepare(self, **params: Any) -> None:
-        receipt = params["receipt"]
+        receipt = params.get("receipt")
+        if receipt is None:  # back from the officer's PIN pad: keep the state
+            return
         self.tracking = receipt.tracking_code
-        self.receipt_ok = 1 if receipt.printed else 0
+        self._show(receipt)
+        self.feedback = ""
         self.busy = 0
+
+    def _show(self, receipt: Any) -> None:
+        self.receipt_ok = 1 if receipt.printed else 0
+        self.problem = "" if receipt.printed else self.app.bridge.printer_problem(receipt.fault)
 
     def on_enter(self, *_args: Any) -> None:
         if self.receipt_ok:
@@ -173,17 +261,43 @@ class RecordedScreen(KioskScreen):
                                           self.app.services.timeouts.recorded_return)
 
     def reprint(self) -> None:
-        self.busy = 1
+        """The officer's PIN first (the PIN pad hands it back to `officer_pin`)."""
+        self.app.go("pin", purpose="reprint")
 
-        def done(receipt: Any) -> None:
+    def finish_without_paper(self) -> None:
+        self.app.go("pin", purpose="skip")
+
+    def officer_pin(self, purpose: str, pin: str) -> None:
+        """The PIN pad's answer for "reprint" or "skip" (finish without paper)."""
+        self.app.go("recorded")
+        self.busy = 1
+        bridge = self.app.bridge
+
+        def reprinted(receipt: Any) -> None:
             self.busy = 0
-            self.receipt_ok = 1 if receipt.printed else 0
+            self._show(receipt)
             if receipt.printed:
+                self.feedback = ""
                 self._schedule_return()
+            else:
+                self.feedback = tr.gettext("Still not printed: {problem}.").format(problem=self.problem)
+
+        def skipped(_r: Any) -> None:
+            self.busy = 0
+            self.app.reset_voter_preferences()
+            self.app.go("waiting")
 
         def failed(exc: BaseException) -> None:
             self.busy = 0
-        self.app.worker.submit(self.app.bridge.reprint_receipts, done, failed)
+            refusal = bridge.login_refusal(exc)
+            if refusal is None:
+                self.app.show_error(exc, back="recorded")
+            else:
+                self.feedback = refusal
+        if purpose == "reprint":
+            self.app.worker.submit(lambda: bridge.reprint_receipts(pin), reprinted, failed)
+        else:
+            self.app.worker.submit(lambda: bridge.finish_without_paper(pin), skipped, failed)
 
     def finish(self) -> None:
         """Tell the engine the voter saw this screen, then lock for the next voter."""
@@ -191,6 +305,9 @@ class RecordedScreen(KioskScreen):
             self._event.cancel()
             self._event = None
         if self.app.current != "recorded" or self.busy:
+            return
+        if not self.receipt_ok:  # no paper record: only an officer may end this
+            self.finish_without_paper()
             return
         self.busy = 1
 
