@@ -56,7 +56,7 @@ class LazyGroup(click.Group):
 
 
 #: Commands whose help comes from the officials' catalog (suaradesa/i18n.py).
-_TRANSLATED = frozenset({"tally"})
+_TRANSLATED = frozenset({"tally", "provision", "demo"})
 
 
 def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

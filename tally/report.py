@@ -12,6 +12,7 @@ import io
 import json
 from typing import Any
 
+from suaradesa.i18n import N_, _
 from tally.model import PROBLEMS, StationView, TallyView, VillageView
 
 
@@ -135,25 +136,29 @@ def to_json(view: TallyView) -> str:
     return json.dumps(to_dict(view), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
+#: CSV header names (msgids of the officials' catalog: `--lang id` writes kode_desa, ...;
+#: `--lang en` these names, for programs that read the file).
 CSV_COLUMNS = (
     "village_code", "village_name", "district", "station", "status", "dpt", "ballots",
     "turnout_percent", "candidate_number", "candidate_name", "votes", "result",
 )
+#: The `result` column's words, also from the catalog.
+CSV_RESULTS = (N_("winner"), N_("tie"), N_("leading"))
 
 
 def to_csv(view: TallyView) -> str:
     """Long format: one row per village (station "JUMLAH") or station, and candidate."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([_(c) for c in CSV_COLUMNS])
     for v in view.villages:
         for (num, name), votes in zip(v.candidates, v.votes, strict=True):
             if v.winner == num:
-                result = "winner"
+                result = _("winner")
             elif v.tie and num in v.leading:
-                result = "tie"
+                result = _("tie")
             elif num in v.leading:
-                result = "leading"
+                result = _("leading")
             else:
                 result = ""
             writer.writerow([v.code, v.name, v.district, "JUMLAH", "+".join(v.status), v.dpt,
