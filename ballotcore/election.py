@@ -8,6 +8,14 @@ Rules enforced: ids are non-empty and unique; every village has >= 2 candidates 
 marked `single_candidate` (then exactly 1); ballot numbers are 1..n without gaps or
 duplicates; every village has >= 1 station with a DPT (registered voters) >= 1;
 trustees 1..n with 1 <= threshold k <= n; the date is ISO (YYYY-MM-DD).
+
+Optional fields for the official documents (Berita Acara), present in the canonical body
+only when set, so a definition written before they existed keeps its bytes and its hash:
+a station's DPT by sex (`dpt_male` and `dpt_female`, both or neither, summing to `dpt`)
+and additional voters (`dptb`), and a village's election committee (`committee`: members
+with a role and whether they sign). A document that needs an absent field says it is
+absent; nothing is invented. The election's `time_zone` (WIB, WITA or WIT; omitted means
+WIB) and a village's `bulletin_board` are optional in the same way.
 """
 
 from __future__ import annotations
@@ -27,8 +35,9 @@ VERSION = 1
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _VILLAGE_KEYS = {
     "code", "name", "district", "single_candidate", "threshold", "candidates", "stations",
-    "trustees", "bulletin_board",
+    "trustees", "committee", "bulletin_board",
 }
+_STATION_KEYS = {"code", "dpt", "dpt_male", "dpt_female", "dptb"}
 #: The election's local time zones (Indonesia has three) and their offsets from UTC.
 TIME_ZONES = {"WIB": 7, "WITA": 8, "WIT": 9}
 DEFAULT_TIME_ZONE = "WIB"
@@ -46,6 +55,25 @@ class Candidate:
 class Station:
     code: str  # e.g. "TPS-01", unique within the village
     dpt: int  # registered voters (Daftar Pemilih Tetap)
+    dpt_male: int | None = None  # DPT laki-laki, when the definition records it
+    dpt_female: int | None = None  # DPT perempuan
+    dptb: int | None = None  # additional voters (Daftar Pemilih Tambahan), when recorded
+
+    def to_body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "dpt": self.dpt}
+        for key in ("dpt_male", "dpt_female", "dptb"):
+            if getattr(self, key) is not None:
+                body[key] = getattr(self, key)
+        return body
+
+
+@dataclass(frozen=True, slots=True)
+class CommitteeMember:
+    """A member of the village election committee (panitia pemilihan kepala desa)."""
+
+    name: str
+    role: str  # e.g. "Ketua", "Sekretaris", "Anggota"
+    signs: bool  # signs the Berita Acara
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +92,7 @@ class Village:
     trustees: tuple[Trustee, ...]
     threshold: int
     single_candidate: bool = False
+    committee: tuple[CommitteeMember, ...] = ()  # empty: not recorded in the definition
     # where voters check their tracking code (a place or address); printed on the slip
     bulletin_board: str | None = None
 
@@ -117,8 +146,10 @@ class ElectionDefinition:
                     "candidates": [
                         {"number": c.number, "name": c.name, "photo": c.photo} for c in v.candidates
                     ],
-                    "stations": [{"code": s.code, "dpt": s.dpt} for s in v.stations],
+                    "stations": [s.to_body() for s in v.stations],
                     "trustees": [{"index": t.index, "name": t.name} for t in v.trustees],
+                    **({"committee": [{"name": m.name, "role": m.role, "signs": m.signs}
+                                      for m in v.committee]} if v.committee else {}),
                 }, "bulletin_board", v.bulletin_board)
                 for v in self.villages
             ],
@@ -234,13 +265,13 @@ def _parse_village(obj: Any, where: str) -> Village:
     stations: list[Station] = []
     for i, s in enumerate(_get(obj, "stations", list, where)):
         sw = f"{where}.stations[{i}]"
-        _known(s, {"code", "dpt"}, sw)
+        _known(s, _STATION_KEYS, sw)
         dpt = _get(s, "dpt", int, sw)
         if dpt < 1:
             raise DefinitionError(f"{sw}.dpt", f"must be at least 1, not {dpt}")
         if dpt > MAX_DPT:
             raise DefinitionError(f"{sw}.dpt", f"{dpt} is more than {MAX_DPT}")
-        stations.append(Station(_ident(s, "code", sw), dpt))
+        stations.append(_station(s, sw, dpt))
     if not stations:
         raise DefinitionError(f"{where}.stations", "a village needs at least one polling station")
     codes = [s.code for s in stations]
@@ -269,8 +300,47 @@ def _parse_village(obj: Any, where: str) -> Village:
         tuple(trustees),
         threshold,
         single,
+        _committee(obj, where),
         _text(obj, "bulletin_board", where, 200) if "bulletin_board" in obj else None,
     )
+
+
+def _count(obj: dict[str, Any], key: str, where: str, hi: int) -> int | None:
+    if key not in obj:
+        return None
+    value: int = _get(obj, key, int, where)
+    if not 0 <= value <= hi:
+        raise DefinitionError(f"{where}.{key}", f"{value} is not between 0 and {hi}")
+    return value
+
+
+def _station(s: dict[str, Any], where: str, dpt: int) -> Station:
+    """A station with its optional DPT by sex (both or neither, summing to dpt) and DPTb."""
+    male, female = _count(s, "dpt_male", where, dpt), _count(s, "dpt_female", where, dpt)
+    if (male is None) != (female is None):
+        raise DefinitionError(f"{where}.dpt_male", "dpt_male and dpt_female come together")
+    if male is not None and female is not None and male + female != dpt:
+        raise DefinitionError(
+            f"{where}.dpt_male", f"dpt_male {male} + dpt_female {female} is not dpt {dpt}")
+    return Station(_ident(s, "code", where), dpt, male, female,
+                   _count(s, "dptb", where, MAX_DPT))
+
+
+def _committee(obj: dict[str, Any], where: str) -> tuple[CommitteeMember, ...]:
+    if "committee" not in obj:
+        return ()
+    members = []
+    entries = _get(obj, "committee", list, where)
+    if not entries:
+        raise DefinitionError(f"{where}.committee", "is empty (omit it when not recorded)")
+    for i, m in enumerate(entries):
+        mw = f"{where}.committee[{i}]"
+        _known(m, {"name", "role", "signs"}, mw)
+        members.append(CommitteeMember(_text(m, "name", mw), _text(m, "role", mw, 60),
+                                       _get(m, "signs", bool, mw)))
+    if not any(m.signs for m in members):
+        raise DefinitionError(f"{where}.committee", "no member signs the Berita Acara")
+    return tuple(members)
 
 
 def parse_definition(body: Any) -> ElectionDefinition:

@@ -214,16 +214,30 @@ def layout_challenge_receipt(receipt: ChallengeReceipt, width: PaperWidth) -> Do
 
 
 def layout_results_report(report: ResultsReport, width: PaperWidth) -> Document:
-    """The results report at close of polls, with the signed results as SDQR1 QR codes."""
+    """The station's own record at close of polls (the TPS counting record of a village
+    election): DPT, mode, local time, counts, the signed results as SDQR1 QR codes, and
+    signature lines for the village election committee (panitia pemilihan) and one
+    witness of each candidate."""
     blocks: list[Block] = _title("LAPORAN HASIL", "Results report", width)
     blocks += [_rule(width, "=")]
+    if report.test_mode:
+        blocks += [Line("MODE UJI - BUKAN HASIL RESMI", align=Align.CENTER, bold=True)]
+        blocks += [Line("Test mode - not official", align=Align.CENTER, small=True)]
     blocks += _station(report.station, width)
+    blocks += _kv("Mode", "UJI (test)" if report.test_mode else "RESMI (official)", width)
     blocks += _kv("Ditutup", _when(report.closed_at), width)
+    blocks += [_rule(width)]
+    blocks += _count_row("Pemilih dalam DPT", report.dpt, width)
+    blocks += _gloss("Registered voters (DPT)", width)
+    blocks += _count_row("Tidak datang", max(0, report.dpt - report.ballots_cast), width)
+    blocks += _gloss("Registered voters who did not vote", width)
     blocks += [_rule(width)]
     blocks += _candidates(report.candidates, width)
     blocks += [_rule(width)]
-    blocks += _count_row("Jumlah suara calon", report.total_votes, width, bold=True)
-    blocks += _gloss("Total votes for candidates", width)
+    blocks += _count_row("Jumlah suara sah", report.total_votes, width, bold=True)
+    blocks += _gloss("Valid votes for candidates", width)
+    blocks += _count_row("Suara tidak sah", 0, width)
+    blocks += _gloss("Invalid votes: none, each e-ballot holds exactly one choice", width)
     blocks += _count_row("Surat suara tercatat", report.ballots_cast, width)
     blocks += _gloss("Ballots recorded", width)
     blocks += _count_row("Aktivasi pemilih", report.activations, width)
@@ -238,7 +252,13 @@ def layout_results_report(report: ResultsReport, width: PaperWidth) -> Document:
     blocks += [_rule(width)]
     blocks += _heading("Hasil bertanda tangan", "Signed results", width)
     blocks += _qr_parts(report.signed_results, width)
-    blocks += _signatures(width)
+    blocks += [Feed(1)]
+    blocks += _heading("Tanda tangan", "Signatures", width)
+    for role in ("Ketua Panitia Pemilihan", "Anggota Panitia Pemilihan"):
+        blocks += [Feed(2), Line("." * (width.chars - 4)), *_plain(role, width)]
+    for candidate in sorted(report.candidates, key=lambda c: c.number):
+        blocks += [Feed(2), Line("." * (width.chars - 4))]
+        blocks += _plain(f"Saksi calon No. {candidate.number} {candidate.name}", width)
     return Document("results-report", width, tuple(blocks))
 
 

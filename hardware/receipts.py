@@ -157,11 +157,13 @@ class ResultsReport:
     commitment_root: str
     signature_fingerprint: str
     signed_results: bytes
-    closed_at: datetime
+    closed_at: datetime  # in the election's local time zone (tzname WIB/WITA/WIT) if known
+    dpt: int  # registered voters of the station (DPT)
+    test_mode: bool  # True: a test-mode kiosk; the report says its counts are not official
 
     def __post_init__(self) -> None:
         _require_candidates(self.candidates)
-        for name in ("ballots_cast", "activations", "voided"):
+        for name in ("ballots_cast", "activations", "voided", "dpt"):
             _require_count(getattr(self, name), name)
         _require_text(self.commitment_root, "commitment_root")
         _require_text(self.signature_fingerprint, "signature_fingerprint")

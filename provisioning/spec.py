@@ -7,12 +7,16 @@
     villages.csv     code,name,district[,threshold][,single_candidate][,bulletin_board]
                      (bulletin_board: where voters check tracking codes, printed on slips)
     candidates.csv   village,number,name[,photo]        (photo: file in photos/)
-    stations.csv     village,station,dpt[,location]   (location: where the TPS is, printed
-                     on the invitation letters)
+    stations.csv     village,station,dpt[,dpt_male,dpt_female][,dptb][,location]
+                     (location: where the TPS is, printed on the invitation letters)
     trustees.csv     village,index,name
+    committee.csv    optional: village,name,role[,signs]  (panitia; signs: ya/tidak, default ya)
     dpt/<village>/<station>.csv   optional voter list (DPT) of a station, with columns
                      dpt,nik,name,sex,birth_year,rt,rw (`provisioning.dpt`); its size is
-                     the station's DPT (stations.csv's dpt then equal to it, or empty)
+                     the station's DPT (stations.csv's dpt then equal to it, or empty) and
+                     its men and women are dpt_male and dpt_female (equal to them, or empty)
+
+The optional parts feed the official documents; when absent, the Berita Acara says so.
 
 Officials edit these in a spreadsheet. `parse_spec` is the one way in: it returns an
 `ElectionDefinition` or raises `SpecError` whose message names the file, the line and the
@@ -30,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ballotcore.election import ElectionDefinition, parse_definition
+from ballotcore.election import TIME_ZONES, ElectionDefinition, parse_definition
 from ballotcore.errors import DefinitionError
 from ballotcore.limits import MAX_DPT, MAX_PHOTO_BYTES, MiB
 from ballotcore.voterlist import Voter
@@ -42,9 +46,12 @@ FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # file -> (required columns, optional columns)
     "villages.csv": (("code", "name", "district"), ("threshold", "single_candidate", "bulletin_board")),
     "candidates.csv": (("village", "number", "name"), ("photo",)),
-    "stations.csv": (("village", "station", "dpt"), ("location",)),
+    "stations.csv": (("village", "station", "dpt"), ("dpt_male", "dpt_female", "dptb", "location")),
     "trustees.csv": (("village", "index", "name"), ()),
+    "committee.csv": (("village", "name", "role"), ("signs",)),
 }
+OPTIONAL_FILES = frozenset({"committee.csv"})
+_YES, _NO = {"", "yes", "true", "ya", "1"}, {"no", "false", "tidak", "0"}
 PHOTO_DIR = "photos"
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _PHOTO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.(png|jpg|jpeg)$")
@@ -79,6 +86,8 @@ def _read_csv(
 ) -> list[tuple[int, dict[str, str]]]:
     path = spec_dir / name
     if not path.is_file():
+        if name in OPTIONAL_FILES:
+            return []
         raise _err(name, None, None, "file is missing")
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -165,6 +174,8 @@ def _settings(spec_dir: Path) -> dict[str, Any]:
     langs = data["languages"]
     if not isinstance(langs, list) or not langs or not all(isinstance(x, str) for x in langs):
         raise _err(SETTINGS, None, "languages", 'must be a list such as ["id", "en"]')
+    if "time_zone" in data and data["time_zone"] not in TIME_ZONES:
+        raise _err(SETTINGS, None, "time_zone", "must be WIB, WITA or WIT")
     for key in ("threshold", "kiosk_valid_days_before", "kiosk_valid_days_after"):
         if key in data and (isinstance(data[key], bool) or not isinstance(data[key], int)):
             raise _err(SETTINGS, None, key, "must be a whole number")
@@ -207,6 +218,7 @@ def load_spec(spec_dir: Path) -> Spec:
             "candidates": [],
             "stations": [],
             "trustees": [],
+            "committee": [],
             "bulletin_board": (row.get("bulletin_board") or "").strip() or None,
         }
     if not villages:
@@ -264,7 +276,24 @@ def load_spec(spec_dir: Path) -> Spec:
             raise _err("stations.csv", line, "dpt",
                        f"DPT {dpt} tidak sama dengan {len(voters[key])} pemilih di {rel} / "
                        f"DPT {dpt} differs from the {len(voters[key])} voters in {rel}")
-        v["stations"].append({"code": code, "dpt": len(voters[key]) if key in voters else dpt})
+        station: dict[str, Any] = {"code": code,
+                                   "dpt": len(voters[key]) if key in voters else dpt}
+        for col in ("dpt_male", "dpt_female", "dptb"):
+            if row.get(col):
+                station[col] = _int("stations.csv", line, col, row[col], 0, MAX_DPT)
+        if ("dpt_male" in station) != ("dpt_female" in station):
+            raise _err("stations.csv", line, "dpt_male", "dpt_male and dpt_female come together")
+        if "dpt_male" in station and station["dpt_male"] + station["dpt_female"] != station["dpt"]:
+            raise _err("stations.csv", line, "dpt_male", "dpt_male + dpt_female is not dpt")
+        if key in voters:  # the list decides the DPT by sex; a stated one must agree
+            men = sum(voter.sex == "L" for voter in voters[key])
+            if "dpt_male" in station and station["dpt_male"] != men:
+                raise _err("stations.csv", line, "dpt_male",
+                           f"dpt_male {station['dpt_male']} tidak sama dengan {men} laki-laki "
+                           f"di {rel} / dpt_male {station['dpt_male']} differs from the {men} "
+                           f"men in {rel}")
+            station["dpt_male"], station["dpt_female"] = men, len(voters[key]) - men
+        v["stations"].append(station)
     for vcode, scode in sorted(voter_files):
         raise _err(f"{dpt_lists.DPT_DIR}/{vcode}/{scode}.csv", None, None,
                    f"TPS {vcode}/{scode} tidak ada di stations.csv / "
@@ -275,6 +304,12 @@ def load_spec(spec_dir: Path) -> Spec:
         if any(t["index"] == index for t in v["trustees"]):
             raise _err("trustees.csv", line, "index", f"trustee {index} appears twice")
         v["trustees"].append({"index": index, "name": row["name"]})
+    for line, row in _read_csv(spec_dir, "committee.csv"):
+        v = village_of("committee.csv", line, row["village"])
+        signs = row.get("signs", "").lower()
+        if signs not in _YES | _NO:
+            raise _err("committee.csv", line, "signs", "must be ya or tidak")
+        v["committee"].append({"name": row["name"], "role": row["role"], "signs": signs in _YES})
     for v in villages.values():
         _check_village(v)
     body = {
@@ -292,6 +327,7 @@ def load_spec(spec_dir: Path) -> Spec:
                 ],
                 "stations": v["stations"],
                 "trustees": sorted(v["trustees"], key=lambda t: t["index"]),
+                **({"committee": v["committee"]} if v["committee"] else {}),
                 **({"bulletin_board": v["bulletin_board"]} if v["bulletin_board"] else {}),
             }
             for v in villages.values()

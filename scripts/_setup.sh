@@ -59,10 +59,11 @@ ensure_venv() {
     echo "setup: installing SuaraDesa and its locked dependencies into .venv"
     # Every third-party package, and the build backend, from the lock with hashes
     # (scripts/lock regenerates it); then the project itself without resolving anything.
-    .venv/bin/python -m pip install -q --require-hashes -r requirements.lock 2>&1 \
-      | grep -v "^WARNING: Location" || true
-    .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e . 2>&1 \
-      | grep -v "^WARNING: Location" || true
+    # pip's and setuptools' chatter goes to .venv/install.log, shown only if it fails.
+    { .venv/bin/python -m pip install -q --require-hashes -r requirements.lock \
+        && .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e . ; } \
+      > .venv/install.log 2>&1 \
+      || { cat .venv/install.log >&2; echo "setup: pip install failed" >&2; return 1; }
     KIVY_NO_CONSOLELOG=1 KIVY_NO_FILELOG=1 .venv/bin/python -c "import ballotcore, kivy, sqlcipher3, rbcl, zxingcpp, segno" \
       || { echo "setup: installation failed" >&2; return 1; }
     echo "$want" > "$stamp"

@@ -16,6 +16,8 @@ import os
 
 import click
 
+from suaradesa import i18n
+
 # command name -> (module, attribute, one-line help shown by `suaradesa --help`)
 _COMMANDS: dict[str, tuple[str, str, str]] = {
     "provision": ("provisioning.cli", "group", "Prepare an election day: spec, keys, packages."),
@@ -39,17 +41,37 @@ class LazyGroup(click.Group):
         module_name, attribute, _ = entry
         command = getattr(importlib.import_module(module_name), attribute)
         assert isinstance(command, click.Command)
+        if cmd_name in _TRANSLATED:
+            i18n.translate_help(command)
         return command
 
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        i18n.translate_help(self)
+        super().format_help(ctx, formatter)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, _COMMANDS[name][2]) for name in sorted(_COMMANDS)]
-        with formatter.section("Commands"):
+        rows = [(name, i18n._(_COMMANDS[name][2])) for name in sorted(_COMMANDS)]
+        with formatter.section(i18n._("Commands")):
             formatter.write_dl(rows)
+
+
+#: Commands whose help comes from the officials' catalog (suaradesa/i18n.py).
+_TRANSLATED = frozenset({"tally", "provision", "demo"})
+
+
+def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Eager: choose the language before any help or message is produced."""
+    i18n.set_language(value)
+    return value
 
 
 @click.group(cls=LazyGroup)
 @click.version_option(package_name="suaradesa")
 @click.option("-v", "--verbose", is_flag=True, help="Log progress details to stderr.")
+@click.option("--lang", type=click.Choice(i18n.LANGUAGES), is_eager=True, expose_value=False,
+              callback=_lang,
+              help="Language of messages: id (Bahasa Indonesia, default) or en; "
+                   "otherwise SUARADESA_LANG or the locale.")
 def cli(verbose: bool) -> None:
     """SuaraDesa: offline, verifiable e-voting for village-head elections (Pilkades)."""
     level = logging.DEBUG if verbose or os.environ.get("SUARADESA_DEBUG") else logging.WARNING

@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from ballotcore.limits import MAX_PUBLIC_RECORD_BYTES
+from suaradesa.i18n import _
 from tally.db import TallyDB
 from tally.errors import TallyError
 
@@ -37,11 +38,12 @@ def _open(db_path: Path, record: Path | None = None, authority: str | None = Non
         data = None
         if record is not None:
             if record.stat().st_size > MAX_PUBLIC_RECORD_BYTES:
-                raise click.ClickException(f"{record} is too large to be a public record.")
+                raise click.ClickException(_("{path} is too large to be a public record.").format(path=record))
             data = record.read_bytes()
         return TallyDB.open(db_path, data, authority)
     except OSError as exc:
-        raise click.ClickException(f"Cannot read {exc.filename}: {exc.strerror}.") from exc
+        raise click.ClickException(_("Cannot read {path}: {error}.").format(
+            path=exc.filename, error=exc.strerror)) from exc
     except TallyError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -81,8 +83,9 @@ def import_cmd(db_path: Path, record: Path | None, authority: str | None, quiet:
 
     with _open(db_path, record, authority) as db:
         if authority is None and record is not None:
-            click.echo(f"note: authority key id not given; the record is signed by {db.authority}"
-                       " - compare it with the published fingerprint", err=True)
+            click.echo(_("note: authority key id not given; the record is signed by {key} - "
+                         "compare it with the published fingerprint").format(key=db.authority),
+                       err=True)
         with progress("importing") as tick:
             try:
                 report = import_paths(
@@ -91,20 +94,22 @@ def import_cmd(db_path: Path, record: Path | None, authority: str | None, quiet:
                     dask=dask_address,
                 )
             except OSError as exc:
-                raise click.ClickException(f"Verification engine failed: {exc}.") from exc
+                raise click.ClickException(
+                    _("Verification engine failed: {error}.").format(error=exc)) from exc
     for o in report.outcomes:
         if not quiet or o.status == "rejected":
             where = f" [{o.station}]" if o.station else ""
-            click.echo(f"{o.status:<11} {o.source}{where}: {o.message}")
+            click.echo(f"{_(o.status):<11} {o.source}{where}: {o.message}")
     counts = ", ".join(
-        f"{report.count(s)} {s}"
+        f"{report.count(s)} {_(s)}"
         for s in ("accepted", "superseding", "conflict", "provisional", "duplicate", "rejected")
         if report.count(s)
     )
-    click.echo(f"import: {counts or 'nothing to import'}")
+    click.echo(_("import: {counts}").format(counts=counts or _("nothing to import")))
     if report.rejected:
         raise click.ClickException(
-            f"{len(report.rejected)} input(s) rejected; everything else was imported."
+            _("{n} input(s) rejected; everything else was imported.").format(
+                n=len(report.rejected))
         )
 
 
@@ -126,7 +131,8 @@ def resolve_cmd(db_path: Path, village: str, station: str, keep: str, official: 
             kept = resolve_conflict(db, village, station, keep, official, reason)
         except TallyError as exc:
             raise click.ClickException(str(exc)) from exc
-    click.echo(f"resolved {village}/{station}: counting bundle {kept[:16]}")
+    click.echo(_("resolved {village}/{station}: counting bundle {digest}").format(
+        village=village, station=station, digest=kept[:16]))
 
 
 @group.command("verify")
@@ -149,7 +155,7 @@ def verify_cmd(db_path: Path, full: bool, workers: int | None, dask_address: str
     from tally.verifier import verify_database
 
     if dask_address and not full:
-        raise click.UsageError("--dask only applies to --full verification.")
+        raise click.UsageError(_("--dask only applies to --full verification."))
     with _open(db_path) as db, progress("verifying") as tick:
         try:
             findings = verify_database(
@@ -157,19 +163,21 @@ def verify_cmd(db_path: Path, full: bool, workers: int | None, dask_address: str
                 on_start=tick.set_total, on_done=tick.advance,
             )
         except OSError as exc:
-            raise click.ClickException(f"Verification engine failed: {exc}.") from exc
+            raise click.ClickException(
+                _("Verification engine failed: {error}.").format(error=exc)) from exc
     if as_json:
         click.echo(json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False))
     else:
         for f in findings:
             where = f"{f.village}/{f.station}" if f.station else f.village
-            click.echo(f"{f.severity:<7} {where} {f.subject}: {f.message}")
+            click.echo(f"{_(f.severity):<7} {where} {f.subject}: {f.message}")
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
-    summary = f"verify{' --full' if full else ''}: {errors} error(s), {warnings} warning(s)"
+    summary = f"verify{' --full' if full else ''}: " + _(
+        "{errors} error(s), {warnings} warning(s)").format(errors=errors, warnings=warnings)
     click.echo(summary, err=as_json)  # with --json, stdout stays one JSON document
     if errors:
-        raise click.ClickException(f"{errors} verification error(s) found.")
+        raise click.ClickException(_("{n} verification error(s) found.").format(n=errors))
 
 
 @group.command("results")
@@ -203,12 +211,11 @@ def results_cmd(db_path: Path, fmt: str, out: Path) -> None:
     try:
         out.write_bytes(data)
     except OSError as exc:
-        raise click.ClickException(f"Cannot write {out}: {exc.strerror}.") from exc
+        raise click.ClickException(_("Cannot write {path}: {error}.").format(
+            path=out, error=exc.strerror)) from exc
     summary = view.summary()
-    click.echo(
-        f"wrote {out}: {summary['villages']} villages, "
-        f"{summary['villages_complete']} complete"
-    )
+    click.echo(_("wrote {path}: {villages} villages, {complete} complete").format(
+        path=out, villages=summary["villages"], complete=summary["villages_complete"]))
 
 
 @group.command("publish")
@@ -227,8 +234,9 @@ def publish_cmd(db_path: Path, out: Path) -> None:
         except TallyError as exc:
             raise click.ClickException(str(exc)) from exc
         except OSError as exc:
-            raise click.ClickException(f"Cannot write the bulletin board: {exc}.") from exc
-    click.echo(f"published {n} tracking codes to {out}/index.html")
+            raise click.ClickException(
+                _("Cannot write the bulletin board: {error}.").format(error=exc)) from exc
+    click.echo(_("published {n} tracking codes to {path}").format(n=n, path=f"{out}/index.html"))
 
 
 @group.command("serve")
@@ -291,4 +299,4 @@ def users_add_cmd(db_path: Path, user: str, display: str, password: str) -> None
             add_user(db, user, display, password, utc_now())
         except TallyError as exc:
             raise click.ClickException(str(exc)) from exc
-    click.echo(f"user {user} saved (Argon2id)")
+    click.echo(_("user {user} saved (Argon2id)").format(user=user))

@@ -33,7 +33,7 @@ applies. The winner is named only for a complete village without a tie.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ballotcore.election import Village
 from ballotcore.results import StationResults
@@ -82,6 +82,10 @@ class StationView:
     cause: str = ""  # for "rejected": signature | verification | malformed | ... | database
     resolve: str = ""  # a ready-to-copy `tally resolve` command for a conflict
     pollbook: PollbookView | None = None  # the four counts (a station with a voter list)
+    exported_at: str = ""  # last event-log time of the counted bundle (signed), or ""
+    dpt_male: int | None = None  # from the definition, when it records them
+    dpt_female: int | None = None
+    dptb: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +102,28 @@ class VillageView:
     leading: tuple[int, ...]  # ballot numbers with the most votes
     tie: bool
     winner: int | None  # only for a complete village without a tie
+    committee: tuple[tuple[str, str, bool], ...] = ()  # (name, role, signs); () unrecorded
 
     @property
     def turnout(self) -> float | None:
-        """Ballots over DPT in percent; None while no station is counted."""
+        """Ballots over the whole village's DPT in percent; None while no station is
+        counted. While stations are missing this understates turnout: see
+        `turnout_reporting`."""
         if not any(s.counted for s in self.stations) or not self.dpt:
             return None
         return round(100.0 * self.ballots / self.dpt, 2)
+
+    @property
+    def dpt_reporting(self) -> int:
+        """DPT of the stations whose results are counted."""
+        return sum(s.dpt for s in self.stations if s.counted)
+
+    @property
+    def turnout_reporting(self) -> float | None:
+        """Ballots over the DPT of the counted (reporting) stations only, in percent."""
+        if not self.dpt_reporting:
+            return None
+        return round(100.0 * self.ballots / self.dpt_reporting, 2)
 
     @property
     def complete(self) -> bool:
@@ -122,11 +141,13 @@ class TallyView:
     villages: tuple[VillageView, ...]
     resolutions: tuple[dict[str, object], ...]
     incidents: tuple[dict[str, object], ...]
+    time_zone: str = "WIB"  # the definition's zone (WIB, WITA or WIT; WIB when omitted)
 
     def summary(self) -> dict[str, object]:
         stations = [s for v in self.villages for s in v.stations]
         ballots = sum(v.ballots for v in self.villages)
         dpt = sum(v.dpt for v in self.villages)
+        reporting = sum(v.dpt_reporting for v in self.villages)
         return {
             "villages": len(self.villages),
             "villages_complete": sum(1 for v in self.villages if v.complete),
@@ -138,6 +159,9 @@ class TallyView:
             "ballots_counted": ballots,
             "dpt": dpt,
             "turnout_percent": round(100.0 * ballots / dpt, 2) if dpt else 0.0,
+            "dpt_reporting": reporting,
+            "turnout_reporting_percent": (
+                round(100.0 * ballots / reporting, 2) if reporting else None),
         }
 
 
@@ -181,7 +205,7 @@ def build_view(db: TallyDB) -> TallyView:
     return TallyView(
         definition.election_id, definition.name, definition.date, definition.regency,
         db.authority, db.record.digest().hex(), villages, resolutions,
-        tuple(i.to_dict() for i in incidents),
+        tuple(i.to_dict() for i in incidents), str(definition.zone.tzname(None)),
     )
 
 
@@ -189,8 +213,9 @@ def _village(db: TallyDB, village: Village, held: dict[tuple[str, str], _Held], 
              ) -> VillageView:
     n = len(village.candidates)
     stations = tuple(
-        _station(db, village.code, s.code, s.dpt, n,
-                 held.get((village.code, s.code), _Held([], [], [], [])), name)
+        replace(_station(db, village.code, s.code, s.dpt, n,
+                         held.get((village.code, s.code), _Held([], [], [], [])), name),
+                dpt_male=s.dpt_male, dpt_female=s.dpt_female, dptb=s.dptb)
         for s in village.stations
     )
     votes = [0] * n
@@ -215,6 +240,7 @@ def _village(db: TallyDB, village: Village, held: dict[tuple[str, str], _Held], 
         village.code, village.name, village.district,
         tuple((c.number, c.name) for c in village.candidates), village.dpt, stations,
         tuple(votes), ballots, status, leading, tie, winner,
+        tuple((m.name, m.role, m.signs) for m in village.committee),
     )
 
 
@@ -280,6 +306,7 @@ def _station(db: TallyDB, village: str, code: str, dpt: int, n: int, h: _Held, n
             facts.digest if facts else "", listing(conflict), notes, cause, resolve,
             None if facts is None else pollbook_view(facts.pollbook, facts.activations,
                                                      facts.ballot_count),
+            facts.exported_at if facts and counted else "",
         )
 
     if lineage.conflict:

@@ -2,7 +2,11 @@
 
 Layout of the output folder (created; refused if it exists and is not empty)::
 
-    index.html                 villages, regency summary, and a search box for tracking codes
+    index.html                 villages, regency summary, a search box for tracking codes and
+                               the stations whose codes are not on the board yet (and why)
+    kode/<XY>.js               the tracking codes starting with XY (32 x 32 small files): the
+                               search loads only the one file a typed code needs, through a
+                               <script> tag, so it works from file:// without a network
     desa/<village>.html        per village: results, every station's figures and hashes,
                                and every tracking code (sorted, so no cast order shows);
                                every spoiled (checked) ballot with the candidate it
@@ -16,11 +20,15 @@ Layout of the output folder (created; refused if it exists and is not empty)::
 
 Tracking codes are `ballotcore.tracking.tracking_code(ballot.digest())` of every ballot in
 the bundles held for the station; a voter who kept the code from the kiosk finds their
+Tracking codes are `ballotcore.tracking.tracking_code(ballot.digest())` of every ballot in
+the bundles held for the station; a voter who kept the code from the kiosk finds their
 encrypted ballot here, and anyone can re-check the tally from the published data. A voter
 who checked a ballot at the kiosk (Benaloh challenge) finds its code with the candidate the
 opened ballot encrypts (verified by `verify_bundle` from the revealed nonces), so they can
-see that the kiosk encrypted what they chose. Pages
-use only inline CSS and JS: they work from a USB stick without a network.
+see that the kiosk encrypted what they chose. Pages use only inline CSS and JS and the
+board's own `kode/` files: they work from a USB stick without a network, and no page grows
+with the size of the regency (a village page holds only that village's codes, under 1 MB
+for the largest Banyuasin village).
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ from ballotcore.tracking import tracking_code
 from ballotcore.verify import verify_bundle
 from tally.db import TallyDB
 from tally.errors import TallyError
-from tally.model import build_view
+from tally.model import TallyView, build_view
 from tally.report import pct_text, village_dict
 from tally.report_html import bar_chart
 from tally.webboard import write_election_data, write_verifier, write_village_data
@@ -49,12 +57,13 @@ _CSS = (
 )
 _CSP = (
     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-    "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">"
+    "style-src 'unsafe-inline'; script-src 'self' 'unsafe-inline' file:\">"
 )
 _SEARCH_JS = """
 (function () {
-  var index = JSON.parse(document.getElementById('codes').textContent);
+  var pending = JSON.parse(document.getElementById('pending').textContent);
   var alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  window.SD_KODE = window.SD_KODE || {};
   function normalize(text) {
     var s = text.toUpperCase().replace(/[\\s-]/g, '')
       .replace(/O/g, '0').replace(/[IL]/g, '1');
@@ -64,23 +73,46 @@ _SEARCH_JS = """
   }
   var q = document.getElementById('q');
   var answer = document.getElementById('answer');
-  function search() {
-    var code = normalize(q.value);
+  function line(text) {
+    var p = document.createElement('div');
+    p.textContent = text;
+    answer.appendChild(p);
+  }
+  function show(code) {
+    var hit = (window.SD_KODE[code.slice(0, 2)] || {})[code];
     answer.textContent = '';
-    if (!q.value.trim()) { return; }
-    if (code === null) {
-      answer.textContent = 'Bukan kode pelacakan (16 huruf/angka) / not a tracking code';
-      return;
-    }
-    var hit = index[code];
     if (!hit) {
-      answer.textContent = code + ': tidak ditemukan / not found';
+      line(code + ': tidak ditemukan / not found');
+      if (pending.length) {
+        line('Kode dari TPS berikut belum ada di papan (bundel belum masuk) / codes of these ' +
+             'stations are not on the board yet (no bundle received):');
+        pending.forEach(function (p) { line(p[0] + ', ' + p[1] + ': ' + p[2]); });
+      }
+      answer.setAttribute('data-found', '0');
       return;
     }
     var link = document.createElement('a');
     link.href = 'desa/' + hit[0] + '.html#' + code;
     link.textContent = code + ': ditemukan / found - ' + hit[1] + ', ' + hit[2] + ' (' + hit[3] + ')';
     answer.appendChild(link);
+    answer.setAttribute('data-found', '1');
+  }
+  function search() {
+    var code = normalize(q.value);
+    answer.textContent = '';
+    answer.removeAttribute('data-found');
+    if (!q.value.trim()) { return; }
+    if (code === null) {
+      answer.textContent = 'Bukan kode pelacakan (16 huruf/angka) / not a tracking code';
+      return;
+    }
+    var part = code.slice(0, 2);
+    if (window.SD_KODE[part] !== undefined) { show(code); return; }
+    var tag = document.createElement('script');
+    tag.src = 'kode/' + part + '.js';
+    tag.onload = function () { show(code); };
+    tag.onerror = function () { window.SD_KODE[part] = {}; show(code); };
+    document.head.appendChild(tag);
   }
   if (location.hash.indexOf('#q=') === 0) { q.value = decodeURIComponent(location.hash.slice(3)); }
   q.addEventListener('input', search);
@@ -90,6 +122,9 @@ _SEARCH_JS = """
 })();
 """
 
+
+#: A checked (spoiled) ballot on the board: tracking code, candidate number, candidate name.
+Checked = tuple[str, int, str]
 
 #: Held bundles whose bytes (and tracking codes) the board publishes: the counted one, and
 #: every side of an open conflict, so that anyone can check either.
@@ -126,12 +161,11 @@ def publish(
     _prepare(out)
     view = build_view(db)
     write_verifier(out, view.name)
-    (out / "desa").mkdir()
     (out / "data").mkdir()
     (out / "data" / "election.json").write_bytes(db.record.raw)
     write_election_data(out, db.record.raw, db.authority)
-    index: dict[str, list[str]] = {}
-    spoiled_index: dict[str, list[str]] = {}
+    codes: dict[str, dict[str, list[str]]] = {}
+    spoiled: dict[str, dict[str, list[Checked]]] = {}
     if on_start is not None:
         on_start(len(view.villages))
     for v in view.villages:
@@ -143,11 +177,11 @@ def publish(
         )
         station_codes: dict[str, list[str]] = {}
         published: dict[str, bytes] = {}
-        station_spoiled: dict[str, list[tuple[str, int, str]]] = {}
+        station_spoiled: dict[str, list[Checked]] = {}
         names = {c["number"]: c["name"] for c in vdata["candidates"]}
         for s in v.stations:
-            codes: list[str] = []
-            checked: list[tuple[str, int, str]] = []
+            found: list[str] = []
+            checked: list[Checked] = []
             shown = sorted(h.digest for h in s.held if h.state in _PUBLISHED)
             for digest in shown:
                 data = db.bundle_data(digest)
@@ -159,34 +193,74 @@ def publish(
                 name = s.code if len(shown) == 1 else f"{s.code}_{digest[:16]}"
                 (folder / f"{name}.sdbundle").write_bytes(data)
                 published[f"{name}.sdbundle"] = data
-                codes.extend(tracking_code(b.ballot.digest()) for b in bundle.ballots)
+                found.extend(tracking_code(b.ballot.digest()) for b in bundle.ballots)
                 checked.extend(
                     (tracking_code(x.spoiled.ballot.digest()), x.spoiled.candidate,
                      str(names.get(x.spoiled.candidate, "?")))
                     for x in bundle.spoiled
                 )
-            station_codes[s.code] = sorted(codes)
+            station_codes[s.code] = sorted(found)
             station_spoiled[s.code] = sorted(checked)
-            for code in codes:
-                index[code] = [v.code, v.name, s.code, s.status]
-            for code, number, cname in checked:
-                spoiled_index[code] = [v.code, v.name, s.code,
-                                       f"uji / check: No. {number} {cname} - TIDAK DIHITUNG / "
-                                       "NOT COUNTED"]
+        codes[v.code] = station_codes
+        spoiled[v.code] = station_spoiled
         write_village_data(folder, v.code, published, vdata)
+        if on_done is not None:
+            on_done()
+    total = write_board(out, view, codes, spoiled)
+    (out / "BACA-SAYA.txt").write_text(_readme(db.authority), encoding="utf-8")
+    return total
+
+
+def write_board(out: Path, view: TallyView, codes: dict[str, dict[str, list[str]]],
+                spoiled: dict[str, dict[str, list[Checked]]] | None = None) -> int:
+    """The pages of the board: `desa/`, `kode/` and `index.html`, from the view, each
+    station's tracking codes (`codes[village][station]`) and its checked (spoiled) ballots
+    (`spoiled[village][station]`: code, candidate number, name); returns the number of
+    counted-ballot codes (a checked ballot's code is searchable but not counted)."""
+    (out / "desa").mkdir(exist_ok=True)
+    (out / "kode").mkdir(exist_ok=True)
+    parts: dict[str, dict[str, list[str]]] = {}
+    pending: list[list[str]] = []
+    total = 0
+    for v in view.villages:
+        vdata = village_dict(v)
+        station_codes = codes.get(v.code, {})
+        station_spoiled = (spoiled or {}).get(v.code, {})
+        for s in v.stations:
+            for code, number, cname in station_spoiled.get(s.code, []):
+                parts.setdefault(code[:2], {})[code] = [
+                    v.code, v.name, s.code,
+                    f"uji / check: No. {number} {cname} - TIDAK DIHITUNG / NOT COUNTED"]
+            found = station_codes.get(s.code, [])
+            total += len(found)
+            for code in found:
+                parts.setdefault(code[:2], {})[code] = [v.code, v.name, s.code, s.status]
+            if not any(h.state in _PUBLISHED for h in s.held):
+                pending.append([v.name, s.code, _PENDING.get(s.status, _PENDING["missing"])])
         (out / "desa" / f"{v.code}.html").write_text(
             _village_page(vdata, station_codes, view.name, station_spoiled), encoding="utf-8"
         )
-        if on_done is not None:
-            on_done()
+    for part, entries in sorted(parts.items()):
+        payload = json.dumps(entries, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+        (out / "kode" / f"{part}.js").write_text(
+            f"window.SD_KODE=window.SD_KODE||{{}};window.SD_KODE[{json.dumps(part)}]={payload};\n",
+            encoding="utf-8")
     (out / "index.html").write_text(_index_page(view.name, view.regency, view.date,
-                                                 view.villages, spoiled_index | index),
+                                                 view.villages, total, pending),
                                                 encoding="utf-8")
-    (out / "BACA-SAYA.txt").write_text(_readme(db.authority), encoding="utf-8")
-    return len(index)
+    return total
 
 
-def _spoiled_section(rows: list[tuple[str, int, str]]) -> str:
+#: Why a station's codes are not on the board yet, by station status.
+_PENDING = {
+    "provisional": "hanya foto QR hasil, bundel belum masuk / only a results QR, no bundle yet",
+    "missing": "belum ada data / nothing received yet",
+    "rejected": "kiriman ditolak, menunggu bundel yang sah / delivery rejected",
+    "anomaly": "foto QR hasil tidak sama, bundel belum masuk / QR photos disagree",
+}
+
+
+def _spoiled_section(rows: list[Checked]) -> str:
     """The station's checked (spoiled) ballots: tracking code, candidate, NOT COUNTED."""
     if not rows:
         return ""
@@ -203,7 +277,7 @@ def _spoiled_section(rows: list[tuple[str, int, str]]) -> str:
 
 
 def _village_page(v: dict, station_codes: dict[str, list[str]], election: str,
-                  station_spoiled: dict[str, list[tuple[str, int, str]]] | None = None) -> str:
+                  station_spoiled: dict[str, list[Checked]] | None = None) -> str:
     cands = v["candidates"]
     chart = bar_chart([f'{c["number"]}. {c["name"]}' for c in cands], [c["votes"] for c in cands])
     rows = "".join(
@@ -239,25 +313,26 @@ def _village_page(v: dict, station_codes: dict[str, list[str]], election: str,
     return _page(f"{v['name']} - {election}", body)
 
 
-def _index_page(name: str, regency: str, date: str, villages: tuple, index: dict) -> str:
+def _index_page(name: str, regency: str, date: str, villages: tuple, n_codes: int,
+                pending: list[list[str]]) -> str:
     links = "".join(
         f'<tr><td><a href="desa/{escape(v.code)}.html">{escape(v.name)}</a></td>'
         f"<td>{escape(v.code)}</td><td>{escape(v.district)}</td>"
         f"<td>{escape(', '.join(v.status))}</td></tr>"
         for v in villages
     )
-    payload = json.dumps(index, sort_keys=True, ensure_ascii=True).replace("</", "<\\/")
+    payload = json.dumps(pending, ensure_ascii=True).replace("</", "<\\/")
     body = (
         f"<h1>Papan Pengumuman / Bulletin board</h1><p>{escape(name)} - {escape(regency)} - "
         f"{escape(date)}</p>"
         "<h2>Cari kode pelacakan / find your tracking code</h2>"
         '<p><input id="q" type="search" placeholder="XXXX-XXXX-XXXX-XXXX" autocomplete="off">'
         ' <button id="go" type="button">Cari / search</button></p><div id="answer"></div>'
-        f"<p class=\"muted\">{len(index)} kode / codes. Data to verify the tally: "
+        f"<p class=\"muted\">{n_codes} kode / codes. Data to verify the tally: "
         '<a href="data/">data/</a> (see BACA-SAYA.txt)</p>'
         "<h2>Desa / villages</h2><table><tr><th>Desa</th><th>Kode</th><th>Kecamatan</th>"
         f"<th>Status</th></tr>{links}</table>"
-        f'<script type="application/json" id="codes">{payload}</script>'
+        f'<script type="application/json" id="pending">{payload}</script>'
         f"<script>{_SEARCH_JS}</script>"
     )
     return _page(f"Papan pengumuman - {name}", body)

@@ -14,6 +14,7 @@ import io
 import json
 from typing import Any
 
+from suaradesa.i18n import N_, _
 from tally.model import PROBLEMS, StationView, TallyView, VillageView
 from tally.pollbook import CSV_COLUMNS as POLLBOOK_COLUMNS
 from tally.pollbook import pollbook_csv, pollbook_dict
@@ -66,11 +67,23 @@ def station_dict(s: StationView) -> dict[str, Any]:
         "cause": s.cause,
         "resolve_command": s.resolve,
         "pollbook": pollbook_dict(s.pollbook),
+        "exported_at": s.exported_at,
+        "dpt_male": s.dpt_male,
+        "dpt_female": s.dpt_female,
+        "dptb": s.dptb,
     }
+
+
+def _sum_or_none(stations: list[dict[str, Any]], key: str) -> int | None:
+    """A village total of an optional definition field: None unless every station has it."""
+    values = [s[key] for s in stations]
+    return None if any(x is None for x in values) else sum(values)
 
 
 def village_dict(v: VillageView) -> dict[str, Any]:
     total = sum(v.votes)
+    stations = [station_dict(s) for s in v.stations]
+    exports = [s.exported_at for s in v.stations if s.exported_at]
     return {
         "code": v.code,
         "name": v.name,
@@ -78,6 +91,13 @@ def village_dict(v: VillageView) -> dict[str, Any]:
         "dpt": v.dpt,
         "ballots": v.ballots,
         "turnout_percent": v.turnout,
+        "dpt_reporting": v.dpt_reporting,
+        "turnout_reporting_percent": v.turnout_reporting,
+        "dpt_male": _sum_or_none(stations, "dpt_male"),
+        "dpt_female": _sum_or_none(stations, "dpt_female"),
+        "dptb": _sum_or_none(stations, "dptb"),
+        "last_export": max(exports) if exports else "",
+        "committee": [{"name": n, "role": r, "signs": signs} for n, r, signs in v.committee],
         "status": list(v.status),
         "winner": v.winner,
         "tie": v.tie,
@@ -86,7 +106,7 @@ def village_dict(v: VillageView) -> dict[str, Any]:
             {"number": num, "name": name, "votes": votes, "percent": _pct(votes, total)}
             for (num, name), votes in zip(v.candidates, v.votes, strict=True)
         ],
-        "stations": [station_dict(s) for s in v.stations],
+        "stations": stations,
     }
 
 
@@ -102,6 +122,7 @@ def to_dict(view: TallyView) -> dict[str, Any]:
             "regency": view.regency,
             "authority": view.authority,
             "record_digest": view.record_digest,
+            "time_zone": view.time_zone,
         },
         "summary": view.summary(),
         "villages": [village_dict(v) for v in view.villages],
@@ -120,26 +141,30 @@ def to_json(view: TallyView) -> str:
     return json.dumps(to_dict(view), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
+#: CSV header names (msgids of the officials' catalog: `--lang id` writes kode_desa, ...;
+#: `--lang en` these names, for programs that read the file).
 CSV_COLUMNS = (
     "village_code", "village_name", "district", "station", "status", "dpt", "ballots",
     "turnout_percent", "candidate_number", "candidate_name", "votes", "result",
     *POLLBOOK_COLUMNS,
 )
+#: The `result` column's words, also from the catalog.
+CSV_RESULTS = (N_("winner"), N_("tie"), N_("leading"))
 
 
 def to_csv(view: TallyView) -> str:
     """Long format: one row per village (station "JUMLAH") or station, and candidate."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([_(c) for c in CSV_COLUMNS])
     for v in view.villages:
         for (num, name), votes in zip(v.candidates, v.votes, strict=True):
             if v.winner == num:
-                result = "winner"
+                result = _("winner")
             elif v.tie and num in v.leading:
-                result = "tie"
+                result = _("tie")
             elif num in v.leading:
-                result = "leading"
+                result = _("leading")
             else:
                 result = ""
             writer.writerow([v.code, v.name, v.district, "JUMLAH", "+".join(v.status), v.dpt,

@@ -198,7 +198,9 @@ def _village(v: dict[str, Any]) -> str:
             f'<td class="n">{pct_text(s["turnout_percent"])}</td><td>{votes}</td>'
             f'<td class="muted">{notes}</td></tr>'
         )
-    search = escape(f'{v["code"]} {v["name"]} {v["district"]} {" ".join(v["status"])}'.lower())
+    # the filter matches status words in both languages ("belum", "sementara", "ditolak")
+    words = " ".join(f"{x} {_STATUS_ID.get(x, x)}" for x in v["status"])
+    search = escape(f'{v["code"]} {v["name"]} {v["district"]} {words}'.lower())
     badges = "".join(_badge(s) for s in v["status"])
     return (
         f'<section class="village" id="v-{escape(v["code"])}" data-search="{search}">'

@@ -4,6 +4,9 @@
 * `fast_dir(prefix)` makes a folder on tmpfs that is removed after the test.
 * Test artefacts (screenshots, reports for a human to look at) go to
   $SUARADESA_TEST_ARTIFACTS, by default a folder in the system temp dir, never the tree.
+* The officials' command line speaks Bahasa Indonesia by default; the suite pins English
+  (SUARADESA_LANG=en, inherited by subprocesses) because its tests read the tools' output
+  lines. tests/test_officials_i18n.py tests the Indonesian default and the selection.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault(
         "SUARADESA_TEST_ARTIFACTS", str(Path(tempfile.gettempdir()) / "suaradesa-test-artifacts")
     )
+    os.environ["SUARADESA_LANG"] = "en"
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from suaradesa.demo.run import DemoResult, default_workers, run_demo
+from suaradesa.demo.run import DemoResult, default_workers, place, run_demo
+from suaradesa.i18n import _
 
 
 @click.command("demo")
@@ -42,7 +43,7 @@ def demo(regency: str, villages: str, seed: int, clean: bool, out: Path, workers
     elif villages.isdigit() and int(villages) > 0:
         count = int(villages)
     else:
-        raise click.BadParameter("a positive number or 'all'", param_hint="--villages")
+        raise click.BadParameter(_("a positive number or 'all'"), param_hint="--villages")
     started = time.perf_counter()
     workers = workers or default_workers()
     if ui:
@@ -58,13 +59,14 @@ def demo(regency: str, villages: str, seed: int, clean: bool, out: Path, workers
     print_summary(result, time.perf_counter() - started)
     if result.problems:
         for problem in result.problems:
-            click.echo(f"MISMATCH: {problem}", err=True)
+            click.echo(_("MISMATCH: {problem}").format(problem=problem), err=True)
         raise click.ClickException(
-            f"the tally does NOT equal the decks cast ({len(result.problems)} problem(s))"
-        )
+            _("the tally does NOT equal the decks cast ({n} problem(s))").format(
+                n=len(result.problems)))
     click.echo(
-        f"OK: tallied totals equal the decks cast at all {result.counted_stations} counted "
-        f"stations ({result.counted_ballots} ballots)"
+        _("OK: tallied totals equal the decks cast at all {stations} counted stations "
+          "({ballots} ballots)").format(stations=result.counted_stations,
+                                        ballots=result.counted_ballots)
     )
 
 
@@ -97,8 +99,14 @@ def print_summary(result: DemoResult, seconds: float) -> None:
     console.print(table)
     if result.trouble:
         console.print("Trouble injected: " + "; ".join(
-            f"{kind} at {key[0]}/{key[1]}" for kind, key in result.trouble.items()))
+            f"{kind} at {place(result.definition, key)}" for kind, key in result.trouble.items()))
     out = result.out
     console.print(f"Reports: {out / 'tally' / 'results.html'}, {out / 'tally' / 'results.pdf'}, "
                   f"{out / 'tally' / 'results.json'}; bulletin board: {out / 'bulletin' / 'index.html'}")
+    if result.codes:
+        console.print(_("Look up a tracking code on the bulletin board ({path}, search box), as "
+                        "a voter with a take-home slip would:").format(
+            path=out / "bulletin" / "index.html"), soft_wrap=True)
+        for code, where, note in result.codes:  # one line each, however long
+            console.print(f"    {code}  {where}: {_(note)}", soft_wrap=True, highlight=False)
     console.print(f"Finished in {seconds:.0f} s.")

@@ -11,16 +11,18 @@ find your tracking code.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ballotcore.public_record import parse_public_record
 from suaradesa.demo.decks import make_deck
-from suaradesa.demo.run import prepare_out, provision, station_jobs, tally_all
-from suaradesa.demo.stations import run_stations
+from suaradesa.demo.run import place, prepare_out, provision, station_jobs, tally_all
+from suaradesa.demo.stations import StationJob, run_stations
 
 
 def run_interactive(out: Path, regency: str, villages: int | None, seed: int, workers: int,
@@ -28,7 +30,7 @@ def run_interactive(out: Path, regency: str, villages: int | None, seed: int, wo
     """See the module docstring."""
     prepare_out(out)
     say(f"1/4 Provisioning {villages or 'all'} villages of {regency} (seed {seed})")
-    election = provision(out, regency, villages, seed, workers)
+    election = provision(out, regency, villages, seed, workers, say)
     authority = (election / "authority.txt").read_text(encoding="utf-8").split()[0]
     definition = parse_public_record((election / "election.json").read_bytes(), authority).definition
     decks = {
@@ -40,7 +42,14 @@ def run_interactive(out: Path, regency: str, villages: int | None, seed: int, wo
     jobs = [j for j in station_jobs(election, out, definition, authority, decks)
             if (j.village, j.station) != mine]
     say(f"2/4 Running the other {len(jobs)} stations headless")
-    summaries = run_stations(jobs, workers, lambda job, s: None)
+    closed = [0]
+
+    def on_done(job: StationJob, summary: dict[str, Any]) -> None:
+        closed[0] += 1
+        say(f"    [{closed[0]}/{len(jobs)}] {place(definition, (job.village, job.station))}: "
+            f"{summary['ballots']} ballots")
+
+    summaries = run_stations(jobs, workers, on_done)
 
     name = f"{mine[0]}_{mine[1]}"
     usb = out / "usb" / name
@@ -61,12 +70,18 @@ def run_interactive(out: Path, regency: str, villages: int | None, seed: int, wo
          "--data", data, "--code", pins["install_codes"][f"{mine[0]}/{mine[1]}"]],
         check=True,
     )
-    subprocess.run(
+    subprocess.run(  # Kivy's own log goes to its log file, not into the story
         [sys.executable, "-m", "suaradesa", "kiosk", "run", "--package", package, "--data", data,
          "--usb", str(usb), "--simulate-hardware", "--windowed"],
-        check=False,
+        check=False, env={**os.environ, "KIVY_NO_CONSOLELOG": "1"},
     )
-    bundles = [Path(s["bundle"]) for s in summaries.values()] + sorted(usb.glob("*.sdbundle"))
+    bundles = sorted(usb.glob("*.sdbundle"))
+    for summary in summaries.values():  # every other stick arrives: copied into usb/
+        exported = Path(summary["bundle"])
+        delivered = out / "usb" / exported.parent.name / exported.name
+        delivered.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(exported, delivered)
+        bundles.append(delivered)
     if not any(b.parent == usb for b in bundles):
         say("    no bundle was exported from the touchscreen station; it will show as missing")
     say("4/4 District tally over every bundle")

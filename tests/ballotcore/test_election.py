@@ -134,6 +134,59 @@ def test_valid_definition_round_trip(definition: ElectionDefinition) -> None:
         ElectionDefinition.from_bytes(bad)
 
 
+def _documents_body() -> dict[str, Any]:
+    """The small definition with every optional document field set."""
+    body = definition_body()
+    body["time_zone"] = "WIB"
+    village = body["villages"][0]
+    village["stations"][0].update({"dpt_male": 140, "dpt_female": 160, "dptb": 4})
+    village["committee"] = [{"name": "Hasan Lubis", "role": "Ketua", "signs": True},
+                            {"name": "Ani Rahman", "role": "Anggota", "signs": False}]
+    return body
+
+
+def test_document_fields_round_trip() -> None:
+    definition = parse_definition(_documents_body())
+    assert definition.time_zone == "WIB"
+    station = definition.village("16.07.01.2001").station("TPS-01")
+    assert (station.dpt_male, station.dpt_female, station.dptb) == (140, 160, 4)
+    committee = definition.village("16.07.01.2001").committee
+    assert [(m.name, m.signs) for m in committee] == [("Hasan Lubis", True), ("Ani Rahman", False)]
+    assert ElectionDefinition.from_bytes(definition.to_bytes()) == definition
+
+
+def test_definitions_without_document_fields_keep_their_bytes() -> None:
+    """Backward compatibility: the optional fields are absent from the canonical body when
+    unset, so a definition written before they existed has the same bytes and hash."""
+    old = definition_body()
+    definition = parse_definition(old)
+    assert definition.time_zone is None and definition.village("16.07.01.2001").committee == ()
+    assert definition.village("16.07.01.2001").station("TPS-01").dpt_male is None
+    body = definition.to_body()
+    assert "time_zone" not in body and "committee" not in body["villages"][0]
+    assert body["villages"][0]["stations"][0] == {"code": "TPS-01", "dpt": 300}
+    assert parse_definition(_documents_body()).digest() != definition.digest()  # control
+
+
+@pytest.mark.parametrize(("change", "field", "problem"), [
+    (lambda b: b["villages"][0]["stations"][0].pop("dpt_female"), "dpt_male", "come together"),
+    (lambda b: b["villages"][0]["stations"][0].update(dpt_female=10), "dpt_male", "is not dpt"),
+    (lambda b: b["villages"][0]["stations"][0].update(dptb=-1), "dptb", "between 0"),
+    (lambda b: b["villages"][0].update(committee=[]), "committee", "is empty"),
+    (lambda b: b["villages"][0]["committee"][0].update(signs=False)
+     or b["villages"][0]["committee"].pop(1), "committee", "no member signs"),
+    (lambda b: b["villages"][0]["committee"][0].pop("role"), "role", "is missing"),
+])
+def test_document_field_errors_name_the_field(change: Callable[[dict[str, Any]], None],
+                                              field: str, problem: str) -> None:
+    body = _documents_body()
+    parse_definition(copy.deepcopy(body))  # positive control: valid before the change
+    change(body)
+    with pytest.raises(DefinitionError, match=problem) as info:
+        parse_definition(body)
+    assert field in str(info.value)
+
+
 def test_time_zone_and_bulletin_board_are_optional_and_canonical() -> None:
     """Absent: left out of the bytes (old definitions keep their hash); present: kept,
     and the zone gives the local offset. A null or an unknown zone is refused."""

@@ -99,6 +99,22 @@ def test_results_report_lists_counts_and_carries_the_signed_record(width: PaperW
     assert join_qr_parts(qrs) == report.signed_results
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_results_report_is_the_village_election_record(width: PaperWidth) -> None:
+    """DPT, mode, local time, panitia pemilihan (no KPPS), one witness line per candidate."""
+    report = samples.results_report()
+    text = " ".join(layout.layout_results_report(report, width).plain_text().split())
+    assert "Pemilih dalam DPT 600" in " ".join(text.split()).replace("  ", " ")
+    assert "RESMI" in text and "MODE UJI" not in text and "KPPS" not in text
+    assert "Ketua Panitia Pemilihan" in text and "Anggota Panitia Pemilihan" in text
+    for candidate in report.candidates:
+        assert f"Saksi calon No. {candidate.number}" in text
+    assert text.count("Saksi calon No.") == len(report.candidates)
+    test = " ".join(layout.layout_results_report(
+        dataclasses.replace(report, test_mode=True), width).plain_text().split())
+    assert "MODE UJI - BUKAN HASIL RESMI" in test and "UJI (test)" in test
+
+
 def test_a_small_results_record_is_a_single_code() -> None:
     document = layout.layout_results_report(samples.results_report(b"tiny"), PaperWidth.MM58)
     assert len([b for b in document.blocks if isinstance(b, Qr)]) == 1

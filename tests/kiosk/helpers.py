@@ -36,9 +36,12 @@ def custom_election(
             out = csv.DictWriter(fh, [*rows[0].keys(), "bulletin_board"])
             out.writeheader()
             out.writerows({**row, "bulletin_board": bulletin_board} for row in rows)
-    if time_zone is not None:
-        with open(spec / "settings.toml", "a", encoding="utf-8") as fh:
-            fh.write(f'time_zone = "{time_zone}"\n')
+    if time_zone is not None:  # replaces the sample's own zone (Banyuasin: WIB)
+        settings = spec / "settings.toml"
+        lines = [line for line in settings.read_text(encoding="utf-8").splitlines()
+                 if not line.startswith("time_zone")]
+        settings.write_text("\n".join([*lines, f'time_zone = "{time_zone}"']) + "\n",
+                            encoding="utf-8")
     with open(spec / "candidates.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["village", "number", "name", "photo"])

@@ -3,6 +3,7 @@ through the hardware job's `reprint()` ("CETAK ULANG / REPRINT")."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from kiosk.devices import HardwarePrinter, MemoryContentPrinter
 from kiosk.engine import KioskEngine
 from kiosk.errors import TransitionRefused
 from provisioning.testing import ElectionFixture
-from tests.kiosk.helpers import add_trustees, officer_pins, open_engine, vote
+from tests.kiosk.helpers import add_trustees, custom_election, officer_pins, open_engine, vote
 
 
 def _codes(e: KioskEngine) -> list[str]:
@@ -66,6 +67,31 @@ def test_results_reprint_on_memory_printer_is_marked(
     add_trustees(e, election3, [2, 4, 5])
     e.compute_results()
     e.reprint_results()
-    assert isinstance(printer.printed[-1], receipts.ResultsReport)
+    report = printer.printed[-1]
+    assert isinstance(report, receipts.ResultsReport)
     assert printer.printed[-1] == printer.printed[-2]
+    # the station's record: its DPT, official mode, and the election's local time
+    assert report.dpt >= 1 and report.test_mode is False
+    assert report.closed_at.tzname() == "WIB"  # the sample's Banyuasin definition
     assert printer.reprints[-2:] == [False, True]
+
+
+def test_results_report_is_in_the_definitions_time_zone(tmp_path: Path, data_dir: Path) -> None:
+    """The printed results report closes in the election's local time: WITA for a
+    definition that says so, at the same instant as the signed UTC event (positive
+    control: the WIB election above prints WIB)."""
+    fx = custom_election(tmp_path / "wita", ["Ani", "Budi"], 50, time_zone="WITA")
+    printer = MemoryContentPrinter()
+    e = open_engine(fx, data_dir, printer=printer)
+    pin = officer_pins(fx)[0]
+    vote(e, pin, 1)
+    e.close_polls(pin)
+    add_trustees(e, fx, [1, 2, 3])
+    e.compute_results()
+    report = printer.printed[-1]
+    assert isinstance(report, receipts.ResultsReport)
+    assert report.closed_at.tzname() == "WITA"
+    assert report.closed_at.utcoffset() == dt.timedelta(hours=8)
+    computed = next(x for x in e.event_log() if x["event"] == "results.computed")
+    assert report.closed_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") == computed["time"]
+    assert [(c.number, c.name) for c in report.candidates] == [(1, "Ani"), (2, "Budi")]

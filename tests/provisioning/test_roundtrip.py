@@ -40,6 +40,7 @@ def test_sample_is_deterministic(tmp_path: Path) -> None:
     files = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert files == [
         "candidates.csv",
+        "committee.csv",
         "settings.toml",
         "stations.csv",
         "trustees.csv",

@@ -21,12 +21,16 @@ def test_lists_match_the_dpt_and_leave_the_rest_of_the_sample_unchanged(tmp_path
         assert (tmp_path / "plain" / name).read_bytes() == (tmp_path / "lists" / name).read_bytes()
     plain = (tmp_path / "plain" / "stations.csv").read_text().splitlines()
     listed = (tmp_path / "lists" / "stations.csv").read_text().splitlines()
-    assert [r.rsplit(",", 1)[0] for r in listed] == plain  # only the location column added
+    # village, station and DPT unchanged; the DPT by sex is now the list's; location added
+    assert [r.split(",")[:3] for r in listed] == [r.split(",")[:3] for r in plain]
+    assert listed[0] == plain[0] + ",location"
     spec = load_spec(tmp_path / "lists")
     stations = [(v.code, s) for v in spec.definition.villages for s in v.stations]
     assert set(spec.voters) == {(vc, s.code) for vc, s in stations}
     for vc, s in stations:
-        assert len(spec.voters[(vc, s.code)]) == s.dpt >= 300
+        people = spec.voters[(vc, s.code)]
+        assert len(people) == s.dpt >= 300
+        assert s.dpt_male == sum(p.sex == "L" for p in people) and s.dpt_female == s.dpt - s.dpt_male
     assert load_spec(tmp_path / "plain").voters == {}
 
 

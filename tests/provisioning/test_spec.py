@@ -227,3 +227,40 @@ def test_cli_reports_spec_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert r.exit_code == 1
     assert r.output.strip() == "Error: stations.csv, line 3, field dpt: 'abc' is not a whole number"
     assert not (tmp_path / "out").exists()
+
+
+def test_document_fields_from_the_spec(tmp_path: Path) -> None:
+    root = write_spec(
+        tmp_path / "s",
+        **{"settings.toml": SETTINGS + 'time_zone = "WITA"\n',
+           "stations.csv": "village,station,dpt,dpt_male,dpt_female,dptb\n"
+                           "V1,TPS-01,450,200,250,3\nV1,TPS-02,900,,,\nV2,TPS-01,1200,600,600,\n",
+           "committee.csv": "village,name,role,signs\nV1,Hasan,Ketua,ya\nV1,Ani,Anggota,tidak\n"},
+    )
+    definition = parse_spec(root)
+    assert definition.time_zone == "WITA"
+    v1 = definition.village("V1")
+    assert (v1.station("TPS-01").dpt_male, v1.station("TPS-01").dptb) == (200, 3)
+    assert v1.station("TPS-02").dpt_male is None
+    assert [(m.name, m.role, m.signs) for m in v1.committee] == [
+        ("Hasan", "Ketua", True), ("Ani", "Anggota", False)]
+    assert definition.village("V2").committee == ()  # no committee.csv rows: not recorded
+    assert parse_spec(write_spec(tmp_path / "plain")).time_zone is None  # all optional
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({"settings.toml": SETTINGS + 'time_zone = "UTC"\n'}, "settings.toml, field time_zone"),
+    ({"stations.csv": "village,station,dpt,dpt_male,dpt_female\nV1,TPS-01,450,200,\n"
+                      "V1,TPS-02,900,,\nV2,TPS-01,1200,,\n"},
+     "stations.csv, line 2, field dpt_male: dpt_male and dpt_female come together"),
+    ({"stations.csv": "village,station,dpt,dpt_male,dpt_female\nV1,TPS-01,450,200,200\n"
+                      "V1,TPS-02,900,,\nV2,TPS-01,1200,,\n"},
+     "stations.csv, line 2, field dpt_male: dpt_male + dpt_female is not dpt"),
+    ({"committee.csv": "village,name,role,signs\nV1,Hasan,Ketua,mungkin\n"},
+     "committee.csv, line 2, field signs"),
+    ({"committee.csv": "village,name,role\nV9,Hasan,Ketua\n"}, "committee.csv, line 2, field village"),
+])
+def test_document_field_errors(tmp_path: Path, changes: dict[str, str], expected: str) -> None:
+    with pytest.raises(SpecError) as info:
+        parse_spec(write_spec(tmp_path / "s", **changes))
+    assert expected in str(info.value)

@@ -117,3 +117,22 @@ def test_a_non_utf8_list_is_refused(tmp_path: Path) -> None:
     (root / V1_01).write_bytes(HEADER.encode() + "1,1607011203850001,B\xe9,L,1985,1,2\n".encode("latin-1"))
     with pytest.raises(SpecError, match="dpt/V1/TPS-01.csv: bukan teks UTF-8"):
         load_spec(root)
+
+
+def _dir(tmp_path: Path, name: str) -> Path:
+    (tmp_path / name).mkdir()
+    return tmp_path / name
+
+
+def test_the_list_decides_the_dpt_by_sex_and_a_stated_one_must_agree(tmp_path: Path) -> None:
+    spec = load_spec(_with_lists(_dir(tmp_path, "a"), {V1_01: _list(*ROWS)}, STATIONS_3))
+    station = spec.definition.village("V1").station("TPS-01")
+    assert (station.dpt_male, station.dpt_female) == (2, 1)  # Budi and Rizky; Siti
+    header, *rows = STATIONS_3.splitlines()
+    agree = "\n".join([header + ",dpt_male,dpt_female"]
+                      + [r + (",2,1" if r.startswith("V1,TPS-01,") else ",,") for r in rows]) + "\n"
+    assert load_spec(_with_lists(_dir(tmp_path, "b"), {V1_01: _list(*ROWS)}, agree)).definition \
+        .village("V1").station("TPS-01").dpt_male == 2
+    with pytest.raises(SpecError, match="dpt_male 1 tidak sama dengan 2 laki-laki"):
+        load_spec(_with_lists(_dir(tmp_path, "c"), {V1_01: _list(*ROWS)},
+                              agree.replace("V1,TPS-01,3,2,1", "V1,TPS-01,3,1,2")))

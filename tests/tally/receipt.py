@@ -35,6 +35,8 @@ def render_results_receipt(envelope: bytes, results: StationResults, names: list
         signature_fingerprint=results.kiosk_id,
         signed_results=envelope,
         closed_at=datetime(2026, 11, 22, 13, 0, tzinfo=UTC),
+        dpt=max(1, results.ballots),
+        test_mode=False,
     )
     program = escpos.render(layout_results_report(report, PaperWidth.MM80))
     commands, rest = parse(program.data)

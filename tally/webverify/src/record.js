@@ -19,9 +19,53 @@ function text(v, what) {
   return v;
 }
 
+const ZONES = ['WIB', 'WITA', 'WIT'];
+
+/** The exact-field check with optional fields (4.3): each one absent, or present and
+ * checked by the caller; a null is never written for an absent field. */
+function fieldsWith(obj, names, optional, what) {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) fail(`${what}: not an object`);
+  const present = optional.filter((k) => Object.prototype.hasOwnProperty.call(obj, k));
+  return fields(obj, [...names, ...present], what);
+}
+
+function shortText(v, max, what) {
+  text(v, what);
+  if ([...v].length > max) fail(`${what}: longer than ${max} characters`);
+  return v;
+}
+
+function parseStation(s, what) {
+  fieldsWith(s, ['code', 'dpt'], ['dpt_female', 'dpt_male', 'dptb'], what);
+  id(s.code, `${what} code`);
+  const dpt = int(s.dpt, `${what} dpt`, 1);
+  if (dpt > 100000) fail(`${what}: dpt above 100000`);
+  if (('dpt_male' in s) !== ('dpt_female' in s)) fail(`${what}: dpt_male and dpt_female come together`);
+  if ('dpt_male' in s) {
+    const m = int(s.dpt_male, `${what} dpt_male`, 0);
+    const f = int(s.dpt_female, `${what} dpt_female`, 0);
+    if (m + f !== dpt) fail(`${what}: dpt_male + dpt_female is not dpt`);
+  }
+  if ('dptb' in s && int(s.dptb, `${what} dptb`, 0) > 100000) fail(`${what}: dptb above 100000`);
+}
+
+function parseCommittee(list_, what) {
+  const members = list(list_, what);
+  if (members.length === 0) fail(`${what}: is empty`);
+  for (const m of members) {
+    fields(m, ['name', 'role', 'signs'], `${what} member`);
+    shortText(m.name, 120, `${what} name`);
+    shortText(m.role, 60, `${what} role`);
+    if (typeof m.signs !== 'boolean') fail(`${what}: signs not a boolean`);
+  }
+  if (!members.some((m) => m.signs)) fail(`${what}: no member signs`);
+}
+
 function parseVillage(v, what) {
-  fields(v, ['candidates', 'code', 'district', 'name',
-    'single_candidate', 'stations', 'threshold', 'trustees'], what);
+  fieldsWith(v, ['candidates', 'code', 'district', 'name',
+    'single_candidate', 'stations', 'threshold', 'trustees'], ['bulletin_board', 'committee'], what);
+  if ('bulletin_board' in v) shortText(v.bulletin_board, 200, `${what} bulletin_board`);
+  if ('committee' in v) parseCommittee(v.committee, `${what} committee`);
   id(v.code, `${what} code`);
   text(v.name, `${what} name`);
   text(v.district, `${what} district`);
@@ -37,11 +81,9 @@ function parseVillage(v, what) {
   });
   const codes = new Set();
   for (const s of list(v.stations, `${what} stations`)) {
-    fields(s, ['code', 'dpt'], `${what} station`);
-    id(s.code, `${what} station code`);
+    parseStation(s, `${what} station`);
     if (codes.has(s.code)) fail(`${what}: station ${s.code} twice`);
     codes.add(s.code);
-    if (int(s.dpt, `${what} dpt`, 1) > 100000) fail(`${what}: dpt above 100000`);
   }
   const trustees = list(v.trustees, `${what} trustees`);
   trustees.forEach((t, i) => {
@@ -56,7 +98,9 @@ function parseVillage(v, what) {
 
 /** Parse the definition body and compute its hash (4.3). */
 export function parseDefinition(def) {
-  fields(def, ['date', 'election_id', 'languages', 'name', 'regency', 'villages'], 'definition');
+  fieldsWith(def, ['date', 'election_id', 'languages', 'name', 'regency', 'villages'],
+    ['time_zone'], 'definition');
+  if ('time_zone' in def && !ZONES.includes(def.time_zone)) fail('definition: time_zone');
   id(def.election_id, 'election_id');
   text(def.name, 'definition name');
   text(def.regency, 'definition regency');
