@@ -15,8 +15,10 @@ from ballotcore.pollbook import (
     from_log,
 )
 
+Item = tuple[str, dict[str, str | int] | None]
 
-def _log(*codes: tuple[str, dict[str, str | int] | None]) -> list[EventEntry]:
+
+def _log(*codes: Item) -> list[EventEntry]:
     out: list[EventEntry] = []
     for n, (code, detail) in enumerate(codes):
         out.append(next_entry(out[-1] if out else None, code,
@@ -24,13 +26,13 @@ def _log(*codes: tuple[str, dict[str, str | int] | None]) -> list[EventEntry]:
     return out
 
 
-OPEN = [("storage.created", {"kiosk": "K1"}), ("polls.setup_to_ready", None),
+OPEN: list[Item] = [("storage.created", {"kiosk": "K1"}), ("polls.setup_to_ready", None),
         ("polls.ready_to_open", {"officer": 1, "mode": "official"})]
-IN_L = ("voter.checked_in", {"sex": "L", "list": "dpt"})
-IN_P_B = ("voter.checked_in", {"sex": "P", "list": "dptb"})
-ACT = ("session.activated", {"officer": 1})
-CAST = ("ballot.cast", None)
-CLOSE = ("polls.open_to_closed", {"officer": 1, "ballots": 2})
+IN_L: Item = ("voter.checked_in", {"sex": "L", "list": "dpt"})
+IN_P_B: Item = ("voter.checked_in", {"sex": "P", "list": "dptb"})
+ACT: Item = ("session.activated", {"officer": 1})
+CAST: Item = ("ballot.cast", None)
+CLOSE: Item = ("polls.open_to_closed", {"officer": 1, "ballots": 2})
 
 
 def test_counts_come_from_the_current_box() -> None:
