@@ -21,12 +21,13 @@ actions are logged in the event log.
 from __future__ import annotations
 
 from kiosk.base import database_key
+from kiosk.headphones import HeadphoneActions
 from kiosk.polling import PollingActions
 from kiosk.tallying import TallyingActions
 from kiosk.voting import VotingActions
 
 
-class KioskEngine(PollingActions, VotingActions, TallyingActions):
+class KioskEngine(PollingActions, VotingActions, TallyingActions, HeadphoneActions):
     """One polling station's kiosk: see the module docstring and docs/KIOSK.md."""
 
     def close(self) -> None:
