@@ -15,6 +15,7 @@ from hardware.qrparts import split_qr_parts
 from hardware.receipts import (
     CandidateCount,
     ChallengeReceipt,
+    CloseSummary,
     ReceiptContent,
     ResultsReport,
     Station,
@@ -282,6 +283,33 @@ def layout_trustee_card(card: TrusteeCardReprint, width: PaperWidth) -> Document
     return Document("trustee-card", width, tuple(blocks))
 
 
+def layout_close_summary(summary: CloseSummary, width: PaperWidth) -> Document:
+    """The close summary printed when the polls close, before the trustees come: counts,
+    the ballot-box root and the close time in the election's local time, for signatures."""
+    blocks: list[Block] = _training(summary.training, width)
+    blocks += _title("RINGKASAN PENUTUPAN", "Close summary", width)
+    blocks += [_rule(width, "=")]
+    blocks += _station(summary.station, width)
+    blocks += _kv("Ditutup", _when(summary.closed_at), width)
+    blocks += _gloss("Polls closed", width)
+    blocks += [_rule(width)]
+    blocks += _count_row("Surat suara tercatat", summary.ballots_cast, width, bold=True)
+    blocks += _gloss("Ballots recorded", width)
+    blocks += _count_row("Aktivasi pemilih", summary.activations, width)
+    blocks += _gloss("Voter activations", width)
+    blocks += _count_row("Sesi dibatalkan", summary.voided, width)
+    blocks += _gloss("Voided sessions", width)
+    blocks += [_rule(width)]
+    blocks += _digest("Akar komitmen kotak suara", "Ballot-box commitment root",
+                      summary.box_root, width)
+    blocks += _plain("Laporan hasil harus memuat akar komitmen yang sama.", width)
+    blocks += _gloss("The results report must show the same commitment root.", width)
+    blocks += _plain("Hasil belum dihitung: menunggu pemegang kunci.", width)
+    blocks += _gloss("Not counted yet: waiting for the trustees.", width)
+    blocks += _signatures(width)
+    return Document("close-summary", width, tuple(blocks))
+
+
 def layout_receipt(content: ReceiptContent, width: PaperWidth) -> Document:
     """Lay out any receipt content type."""
     if isinstance(content, ZeroReport):
@@ -302,4 +330,6 @@ def layout_receipt(content: ReceiptContent, width: PaperWidth) -> Document:
         return pb.layout_close_report(content, width)
     if isinstance(content, pb.AttendanceList):
         return pb.layout_attendance(content, width)
+    if isinstance(content, CloseSummary):
+        return layout_close_summary(content, width)
     raise TypeError(f"not receipt content: {type(content).__name__}")

@@ -195,7 +195,29 @@ class TrusteeCardReprint:
             raise ReceiptContentError("card_data must be non-empty bytes")
 
 
+@dataclass(frozen=True)
+class CloseSummary:
+    """Printed when the polls close, before the trustees arrive: the counts and the
+    ballot-box root the results must later match (no vote counts: nothing is decrypted yet).
+    The witnesses sign it, so a later results report that differs is caught on paper."""
+
+    station: Station
+    ballots_cast: int
+    activations: int
+    voided: int
+    box_root: str
+    closed_at: datetime
+    training: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("ballots_cast", "activations", "voided"):
+            _require_count(getattr(self, name), name)
+        if self.ballots_cast > self.activations:
+            raise ReceiptContentError("more ballots than activations cannot be printed")
+        _require_text(self.box_root, "box_root")
+
+
 ReceiptContent = Union[  # the poll-book receipts are forward references (import cycle)
     ZeroReport, VoterRecord, TakeHomeSlip, ChallengeReceipt, ResultsReport, TrusteeCardReprint,
-    "CloseReport", "AttendanceList",
+    CloseSummary, "CloseReport", "AttendanceList",
 ]

@@ -22,13 +22,15 @@ actions are logged in the event log.
 from __future__ import annotations
 
 from kiosk.base import database_key
+from kiosk.headphones import HeadphoneActions
 from kiosk.pollbook import PollbookActions
 from kiosk.polling import PollingActions
 from kiosk.tallying import TallyingActions
 from kiosk.voting import VotingActions
 
 
-class KioskEngine(PollbookActions, PollingActions, VotingActions, TallyingActions):
+class KioskEngine(PollbookActions, PollingActions, VotingActions, TallyingActions,
+                  HeadphoneActions):
     """One polling station's kiosk: see the module docstring and docs/KIOSK.md."""
 
     def close(self) -> None:

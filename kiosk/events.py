@@ -21,6 +21,10 @@ EVENTS: dict[str, str] = {
     "the kiosk key was re-wrapped under the device secret (detail: officer slots).",
     "box.slots_allocated": "Empty fixed-size ballot slots were allocated at random positions.",
     "box.cleared": "The ballot box and counters were cleared for a mode switch.",
+    "audio.headphones_connected": "An officer marked headphones as connected: spoken "
+    "guidance is on (detail: officer slot).",
+    "audio.headphones_removed": "An officer marked headphones as not connected: the kiosk "
+    "is silent (detail: officer slot).",
     "mode.switched": "The kiosk switched between official and test mode (detail: from, to).",
     # officers
     "officer.pin_accepted": "An officer PIN was accepted (detail: officer slot, action).",
@@ -38,6 +42,11 @@ EVENTS: dict[str, str] = {
     "readiness.failed": "A required readiness check failed (detail: failed checks, warnings).",
     "report.zero_printed": "The zero report was printed (every candidate 0, empty box).",
     "report.zero_failed": "The zero report could not be printed (detail: printer status).",
+    "report.close_printed": "The close summary (ballots, activations, voided, box root, "
+    "close time) was printed when the polls closed.",
+    "report.close_failed": "The close summary could not be printed at close (detail: status).",
+    "report.close_reprinted": "The close summary was printed again, marked as a reprint.",
+    "report.close_reprint_failed": "A reprint of the close summary failed (detail: status).",
     "report.results_printed": "The results report with its QR code was printed.",
     "report.results_failed": "The results report could not be printed (detail: status).",
     "report.results_reprinted": "The results report was printed again, marked as a reprint.",

@@ -10,7 +10,8 @@ from hardware import receipts
 from kiosk import closing
 from kiosk import polls as pm
 from kiosk import session as sm
-from kiosk.base import KioskEngineBase, locked
+from kiosk.base import locked
+from kiosk.closesummary import CloseSummaryActions
 from kiosk.errors import PinError, PrinterUnavailable
 from kiosk.storage import SIG_BYTES
 from kiosk.views import Readiness, ReadinessCheck, Status
@@ -19,7 +20,7 @@ PRINTABLE = ("ready", "paper-near-end")
 SOFTWARE_VERSION = "suaradesa-kiosk 0.1.0"
 
 
-class PollingActions(KioskEngineBase):
+class PollingActions(CloseSummaryActions):
     """Officer-facing actions; all need the database unlocked except `officer_login`."""
 
     @locked
@@ -197,7 +198,8 @@ class PollingActions(KioskEngineBase):
     @locked
     def close_polls(self, pin: str) -> Status:
         """open|paused -> closed: officer PIN; a voter session in progress is voided; the
-        ballots are summed homomorphically (no ballot is decrypted)."""
+        ballots are summed homomorphically (no ballot is decrypted); then the close summary
+        is printed (kiosk.closesummary; a printer fault does not undo the close)."""
         store = self._db()
         state, code = self._polls_step(pm.PollsAction.CLOSE, "polls are not open or paused")
         slot = self._officer(pin)
@@ -218,6 +220,7 @@ class PollingActions(KioskEngineBase):
         store.truncate_wal()
         self.voter = sm.VoterSession()
         self._free = []
+        self._print_close_summary(reprint=False)
         return self.status()
 
 

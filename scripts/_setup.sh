@@ -7,13 +7,13 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-# Debian packages: Xvfb + Mesa (real Kivy window), xdotool (real X pointer clicks in the
-# outbox screen's window test),
-# espeak-ng (audio guidance), poppler-utils (pdftoppm for PDF checks), chromium (HTML
-# report check), fonts with Indonesian glyph coverage, nodejs (builds the bulletin board's
-# browser verifier; npm comes with NodeSource's nodejs, else it is added below).
-SYSTEM_PACKAGES=(xvfb xauth libgl1 libgl1-mesa-dri libegl1 libmtdev1 espeak-ng
-                 poppler-utils chromium fonts-dejavu-core nodejs xdotool)
+# Debian packages: Xvfb + Mesa (real Kivy window), xdotool (X pointer and key events for
+# the UI tests), espeak-ng (audio guidance), poppler-utils (pdftoppm for PDF checks),
+# chromium (HTML report check), fonts with Indonesian glyph coverage, nodejs (builds the
+# bulletin board's browser verifier; npm comes with NodeSource's nodejs, else it is added
+# below).
+SYSTEM_PACKAGES=(xvfb xauth xdotool libgl1 libgl1-mesa-dri libegl1 libmtdev1 espeak-ng
+                 poppler-utils chromium fonts-dejavu-core nodejs)
 
 missing_system_packages() {
   local p

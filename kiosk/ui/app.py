@@ -34,6 +34,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kiosk.ui import pictures  # noqa: F401  (registers PaperPicture for the .kv rules)
 from kiosk.ui import theme as themes
 from kiosk.ui.i18n import tr
+from kiosk.ui.keypad import Keypad
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.codes import CodeScreen, LockoutScreen
 from kiosk.ui.screens.officer import (
@@ -93,6 +94,8 @@ class SuaraDesaApp(App):
     c_selected_bg = ColorProperty(themes.NORMAL.selected_bg)
     c_border = ColorProperty(themes.NORMAL.border)
     c_disabled = ColorProperty(themes.NORMAL.disabled)
+    c_toggle = ColorProperty(themes.NORMAL.toggle)
+    c_toggle_fg = ColorProperty(themes.NORMAL.toggle_fg)
     high_contrast = BooleanProperty(False)
     text_step = NumericProperty(0)
     text_scale = NumericProperty(themes.TEXT_SCALES[0])
@@ -101,6 +104,7 @@ class SuaraDesaApp(App):
     portrait = BooleanProperty(False)
     officer_lang = StringProperty("id")
     training = BooleanProperty(False)  # training (test) mode: the LATIHAN banner on every screen
+    headphones = BooleanProperty(False)  # an officer marked headphones connected: speech on
 
     def __init__(self, services: Services, lang: str = "id", **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -113,6 +117,7 @@ class SuaraDesaApp(App):
         self._last_activity = services.clock()
         self._warning: TimeoutWarning | None = None
         self._idle_event: Any = None
+        self.keypad = Keypad(self)
 
     # ------------------------------------------------------------------ build
 
@@ -123,6 +128,7 @@ class SuaraDesaApp(App):
         self._on_resize(Window, *Window.size)
         Window.bind(on_resize=self._on_resize)
         Window.bind(on_touch_down=self._note_activity)
+        Window.bind(on_key_down=self.keypad.on_key_down)
         sm = ScreenManager(transition=NoTransition())
         for cls in SCREEN_CLASSES:
             sm.add_widget(cls(app=self))
@@ -130,6 +136,7 @@ class SuaraDesaApp(App):
         self._warning = TimeoutWarning(app=self)
         self._idle_event = Clock.schedule_interval(self._check_idle, 0.25)
         self.training = self.bridge.training()
+        self.headphones = self.bridge.headphones()
         self.go("boot")
         root = FloatLayout()
         root.add_widget(sm)
@@ -163,6 +170,8 @@ class SuaraDesaApp(App):
         if name in VOTER_SCREENS:
             self._note_activity()
         self.sm.current = name
+        if self.keypad.active:
+            self.keypad.screen_shown(name)
 
     @property
     def current(self) -> str:
@@ -216,11 +225,18 @@ class SuaraDesaApp(App):
         self.set_text_step(0)
         self.high_contrast = False
         tr.lang = self.officer_lang
+        self.keypad.reset()
         self.services.speaker.stop()
 
     def speak(self, text: str) -> None:
-        """Read `text` aloud in the current language (never logged)."""
-        self.services.speaker.say(text, tr.lang)
+        """Read `text` aloud in the current language (never logged), and only while an
+        officer has marked headphones as connected: never through a room speaker."""
+        if self.headphones:
+            self.services.speaker.say(text, tr.lang)
+
+    def note_activity(self) -> None:
+        """A key press counts as the voter's activity (like a touch) for the idle timer."""
+        self._note_activity()
 
     # ------------------------------------------------------------------ idle timeout
 

@@ -47,6 +47,14 @@ READINESS_TEXT = {
                 N_("Trustee cards can also be read from files on the USB stick.")),
 }
 PAPER_OK = frozenset({"ready", "paper-near-end"})
+#: What to do about each printer fault at start-up (the boot screen names the fault itself).
+PRINTER_HINTS = {
+    "paper-out": N_("Load a new paper roll."),
+    "cover-open": N_("Close the printer cover until it clicks."),
+    "disconnected": N_("Connect the printer cable and switch the printer on."),
+    "not-responding": N_("Switch the printer off and on again."),
+    "absent": N_("Connect the printer cable and switch the printer on."),
+}
 
 
 @dataclass(frozen=True)
@@ -198,6 +206,10 @@ class KioskBridge:
                                   N_("Checked after the officer PIN."), "")
                 continue
             required = bool(getattr(check, "required", True))  # the engine decides
+            if key == "printer" and not check.ok and check.detail in PRINTER_FAULTS:
+                # name the fault ("Tutup printer terbuka"), not just "not ready"
+                problem = PRINTER_FAULTS[check.detail]
+                hint = PRINTER_HINTS.get(check.detail, hint)
             if key in rows and not check.ok:
                 rows[key] = Check(key, False, required, label, problem, hint)
             elif key not in rows:
@@ -316,6 +328,17 @@ class KioskBridge:
         self.engine.set_mode("test" if on else "official", self._pin(), clear=not on)
         self.engine.readiness()  # a switch returns the polls to setup: check again (-> ready)
 
+    def headphones(self) -> bool:
+        """Headphones marked connected by an officer (spoken guidance on)."""
+        try:
+            return bool(self.engine.headphones())
+        except kerr.KioskError:
+            return False
+
+    def set_headphones(self, on: bool) -> bool:
+        """Mark headphones connected or not (held officer PIN; the engine logs it)."""
+        return bool(self.engine.set_headphones(on, self._pin()))
+
     def reprint_pending(self) -> Receipt:
         """From the officer menu: reprint the last cast's missing papers (held officer PIN)."""
         return self.reprint_receipts(self._pin())
@@ -353,7 +376,23 @@ class KioskBridge:
         self.engine.resume()
 
     def close_polls(self) -> None:
+        """Close the polls (officer PIN); the engine prints the close summary itself."""
         self.engine.close_polls(self._pin())
+
+    def close_summary(self) -> tuple[bool, str]:
+        """(printed, problem) of the last close-summary print; problem "" when it printed
+        or when none was tried yet (polls not closed)."""
+        status = str(self.engine.close_summary_status())
+        if status in PAPER_OK or not status:
+            return bool(status), ""
+        return False, self.printer_problem(status)
+
+    def print_close_summary(self) -> None:
+        """Print the close summary again, marked as a reprint; raises PrinterUnavailable
+        when it did not print."""
+        status = str(self.engine.print_close_summary())
+        if status not in PAPER_OK:
+            raise kerr.PrinterUnavailable("close summary", status)
 
     # ------------------------------------------------------------------ voter session
 

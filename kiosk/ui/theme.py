@@ -1,7 +1,8 @@
 """Colours, text-size steps and touch-target metrics of the touchscreen.
 
 Two themes: the normal one and a high-contrast one (white/yellow on black) that a voter
-with weak eyes can choose. Three text-size steps. Both are per-voter choices that the app
+with weak eyes can choose. Three text-size steps. A toggled choice (the current text size,
+contrast on) has its own colours (`toggle`), never those of the main action (`primary`). Both are per-voter choices that the app
 resets before the next voter (`SuaraDesaApp.reset_voter_preferences`).
 
 Touch targets: at least 15 mm on the *target* panel, not on the test machine. Kivy's
@@ -44,10 +45,13 @@ class Theme:
     selected_bg: tuple[float, float, float, float]
     border: tuple[float, float, float, float]
     disabled: tuple[float, float, float, float]
+    toggle: tuple[float, float, float, float]  # a choice that is on (text size, contrast)
+    toggle_fg: tuple[float, float, float, float]
 
 
 COLOR_FIELDS = ("bg", "fg", "muted", "panel", "button", "button_fg", "primary", "primary_fg",
-                "danger", "warn", "ok", "selected", "selected_bg", "border", "disabled")
+                "danger", "warn", "ok", "selected", "selected_bg", "border", "disabled",
+                "toggle", "toggle_fg")
 
 NORMAL = Theme(
     name="normal",
@@ -66,6 +70,8 @@ NORMAL = Theme(
     selected_bg=(0.85, 0.92, 1.00, 1),
     border=(0.55, 0.55, 0.60, 1),
     disabled=(0.75, 0.75, 0.75, 1),
+    toggle=(0.00, 0.30, 0.70, 1),
+    toggle_fg=(1, 1, 1, 1),
 )
 
 HIGH_CONTRAST = Theme(
@@ -85,6 +91,10 @@ HIGH_CONTRAST = Theme(
     selected_bg=(0.25, 0.25, 0.0, 1),
     border=(1, 1, 1, 1),
     disabled=(0.4, 0.4, 0.4, 1),
+    # not the yellow of the main action: a toggled choice is white on black, the main
+    # action black on yellow, so "A++ is on" never reads as "press this next"
+    toggle=(1, 1, 1, 1),
+    toggle_fg=(0, 0, 0, 1),
 )
 
 

@@ -124,7 +124,8 @@ def fit_font_size(text: str, wanted: float, width: float, height: float, bold: b
 
 
 class BigButton(TapTarget, Label):
-    """A labelled button; `role` picks its colours ("normal", "primary", "danger").
+    """A labelled button; `role` picks its colours ("normal", "primary", "danger", or
+    "toggle" for a choice that is on: its own colours and a thick border).
 
     Its text wraps at whole words only: when a word (or the wrapped lines) would not fit
     the button at the font size its kv rule asks for (which grows with the voter's text
@@ -163,6 +164,26 @@ class BigButton(TapTarget, Label):
                 self._fitting = False
 
 
+class FitLabel(Label):
+    """A label whose font shrinks (whole words, down to MIN_FONT_RATIO) so that its wrapped
+    text fits its width and `max_height`: a candidate's name at the largest text size in a
+    narrow card shrinks instead of breaking words or spilling over the card's border."""
+
+    wanted = NumericProperty(20.0)  # the font size the kv rule asks for
+    max_height = NumericProperty(0.0)  # 0: any height
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for name in ("text", "width", "wanted", "max_height", "bold", "font_name"):
+            self.fbind(name, self._refit)
+        self._refit()
+
+    def _refit(self, *_args: Any) -> None:
+        self.font_size = fit_font_size(self.text, float(self.wanted), float(self.width),
+                                       float(self.max_height), bool(self.bold),
+                                       str(self.font_name))
+
+
 class CandidateCard(TapTarget, BoxLayout):
     """One candidate: photo or drawn placeholder, big ballot number, name; `selected` highlight.
 
@@ -176,6 +197,7 @@ class CandidateCard(TapTarget, BoxLayout):
     name = StringProperty("")
     photo = StringProperty("")
     selected = BooleanProperty(False)
+    focused = BooleanProperty(False)  # the card the keypad voter heard last (outlined)
     check_color = ColorProperty((0, 0.4, 0.85, 1))
     check_mark_color = ColorProperty((1, 1, 1, 1))
     check_size = NumericProperty(60)

@@ -72,7 +72,21 @@ class Harness:
         if not args.uninstalled and not self.engine.status().installed:
             self.engine.install(self.fixture.install_code(self.village, self.station))
         self.pins = self.fixture.officer_pins(self.village, self.station)
-        self.speaker = Speaker(enabled=args.speech)
+        self.speech_wav: Path | None = None
+        program = None
+        if args.speech_wav:  # espeak-ng as the kiosk runs it, plus -w: the test hears it
+            import shutil
+
+            espeak = shutil.which("espeak-ng")
+            if espeak is None:
+                raise RuntimeError("espeak-ng is not installed")
+            self.speech_wav = work / "spoken.wav"
+            wrapper = work / "espeak-record"
+            wrapper.write_text(f'#!/bin/sh\nexec {espeak} -w {self.speech_wav} "$@"\n',
+                               encoding="utf-8")
+            wrapper.chmod(0o755)
+            program = str(wrapper)
+        self.speaker = Speaker(program=program, enabled=args.speech or bool(args.speech_wav))
         services = Services(bridge=KioskBridge(self.engine), speaker=self.speaker,
                             clock=self.clock.monotonic, timeouts=UiTimeouts.fast(),
                             usb_dir=self.usb)
@@ -80,6 +94,16 @@ class Harness:
         self.size = args.size
         self.lang = args.lang
         self.result: dict[str, Any] = {"ok": False, "checks": [], "shots": []}
+        self._x: Any = None
+
+    @property
+    def x(self) -> Any:
+        """Real X pointer and key events (tests/ui/xinput.py), made on first use."""
+        if self._x is None:
+            from tests.ui.xinput import XInput
+
+            self._x = XInput()
+        return self._x
 
     # ---------------------------------------------------------------- touches
 
@@ -246,7 +270,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         Clock.schedule_once(advance, delay or 0)
 
     Clock.schedule_once(advance, 0)
-    Clock.schedule_once(lambda _dt: harness.app.stop(), args.deadline)
+    def deadline(_dt: float) -> None:  # a scenario cut short must not look like a pass
+        harness.result["error"] = f"deadline of {args.deadline:.0f} s reached"
+        harness.result["screen"] = harness.app.current
+        harness.app.stop()
+
+    Clock.schedule_once(deadline, args.deadline)
     harness.app.run()
     harness.engine.close()
     return harness.result
@@ -261,6 +290,8 @@ def main() -> None:
     parser.add_argument("--out", default=None)
     parser.add_argument("--photos", action="store_true")
     parser.add_argument("--speech", action="store_true")
+    parser.add_argument("--speech-wav", action="store_true",
+                        help="Speak through espeak-ng into WORKDIR/spoken.wav (tests hear it).")
     parser.add_argument("--uninstalled", action="store_true", help="Do not install the package first.")
     parser.add_argument("--deadline", type=float, default=100.0)
     parser.add_argument("--fullscreen", action="store_true",

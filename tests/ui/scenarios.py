@@ -530,9 +530,16 @@ def scenario_bench(h: Harness) -> Step:
     h.check("all cast", h.engine.status().ballots == len(cast_ms), h.engine.status().ballots)
 
 
+from tests.ui.scenarios_access import scenario_keypad, scenario_text_sizes  # noqa: E402
+from tests.ui.scenarios_close import scenario_close_summary  # noqa: E402
 from tests.ui.scenarios_codes import scenario_install, scenario_lockout  # noqa: E402
 from tests.ui.scenarios_outbox import scenario_outbox  # noqa: E402
-from tests.ui.scenarios_printer import scenario_fills_screen, scenario_printer_fault  # noqa: E402
+from tests.ui.scenarios_printer import (  # noqa: E402
+    scenario_boot_cover,
+    scenario_fills_screen,
+    scenario_printer_fault,
+)
 
-__all__ = ["scenario_fills_screen", "scenario_install", "scenario_lockout",
-           "scenario_outbox", "scenario_printer_fault"]
+__all__ = ["scenario_boot_cover", "scenario_close_summary", "scenario_fills_screen",
+           "scenario_install", "scenario_keypad", "scenario_lockout", "scenario_outbox",
+           "scenario_printer_fault", "scenario_text_sizes"]

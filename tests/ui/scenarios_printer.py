@@ -93,3 +93,34 @@ def scenario_fills_screen(h: Harness) -> Step:
     sm: Any = h.app.sm
     h.check("layout fills the window", tuple(sm.size) == want, sm.size)
     h.shot("fullscreen-boot")
+
+
+def scenario_boot_cover(h: Harness) -> Step:
+    """The boot screen names the village, TPS and election date, and a printer whose cover
+    is open as such ("Tutup printer terbuka"), with what to do; closed, "Check again"
+    (an X click) clears it and Continue is enabled."""
+    from hardware.status import PrinterFault, PrinterStatus
+    from kiosk.ui.i18n import tr
+    from tests.ui.scenarios_close import xpress
+
+    h.mem_printer.set_status(PrinterStatus(PrinterFault.COVER_OPEN))
+    yield from on(h, "boot")
+    xpress(h, "Check again")
+    yield from frames(10)
+    boot: Any = h.app.screen("boot")
+    yield from wait_until(lambda: not boot.all_ok and tr.gettext("Printer cover open")
+                          in " ".join(h.texts()), 10)
+    village, station, date = h.app.bridge.identity()
+    shown = " ".join(h.texts())
+    h.check("boot names the package", village in shown and station in shown and date in shown,
+            shown)
+    h.check("cover open named", tr.gettext("Printer cover open") in shown
+            and tr.gettext("Close the printer cover until it clicks.") in shown, shown)
+    h.check("continue disabled", h.button("Continue").disabled)
+    h.shot("boot-cover-open")
+    h.mem_printer.set_status(PrinterStatus())
+    xpress(h, "Check again")
+    yield from wait_until(lambda: bool(boot.all_ok), 10)
+    yield from frames(3)
+    h.check("cover closed: ready", not h.button("Continue").disabled
+            and tr.gettext("Printer cover open") not in " ".join(h.texts()))

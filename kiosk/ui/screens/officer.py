@@ -95,6 +95,15 @@ class OfficerScreen(KioskScreen):
         on = not self.training
         self._run(lambda: self.app.bridge.set_training(on), lambda _r: self.prepare())
 
+    def toggle_headphones(self) -> None:
+        """Mark headphones connected or not: speech is on only while they are (logged)."""
+        on = not self.app.headphones
+
+        def done(value: bool) -> None:
+            self.app.headphones = value
+            self.prepare()
+        self._run(lambda: self.app.bridge.set_headphones(on), done)
+
     def shut_down(self) -> None:
         """Close the engine cleanly and stop the app (there is no window manager to do it)."""
         self.app.shut_down()
@@ -167,6 +176,8 @@ class TrusteeScreen(KioskScreen):
     message = StringProperty("")
     files = ListProperty([])
     busy = NumericProperty(0)
+    summary = StringProperty("")  # did the close summary print (printed at close)
+    summary_ok = BooleanProperty(False)
 
     def __init__(self, app: Any, **kwargs: Any) -> None:
         super().__init__(app, **kwargs)
@@ -179,6 +190,11 @@ class TrusteeScreen(KioskScreen):
     def refresh(self) -> None:
         progress = self.app.bridge.trustee_progress()
         self.have, self.needed, self.total = progress
+        printed, problem = self.app.bridge.close_summary()
+        self.summary_ok = printed
+        self.summary = (tr.gettext("Close summary printed. Witnesses sign it now.") if printed
+                        else tr.gettext("The close summary was NOT printed: {problem}.").format(
+                            problem=problem or tr.gettext("Printer error")))
         usb = self.app.services.usb_dir
         self.files = [str(p) for p in self.app.bridge.card_files(usb)] if usb else []
 
@@ -192,6 +208,25 @@ class TrusteeScreen(KioskScreen):
             button = BigButton(text=Path(path).name, size_hint_y=None, height=self.app.touch)
             button.bind(on_tap=lambda _b, p=path: self.choose_file(p))
             grid.add_widget(button)
+
+    def reprint_summary(self) -> None:
+        """Print the close summary again (a copy for each witness, or after a fault)."""
+        self.busy = 1
+
+        def done(_r: Any) -> None:
+            self.busy = 0
+            self.summary_ok = True
+            self.summary = tr.gettext("Close summary printed again.")
+
+        def failed(exc: BaseException) -> None:
+            self.busy = 0
+            if not self.app.bridge.classify_error(exc).startswith("printer"):
+                self.app.show_error(exc, back="trustees")
+                return
+            self.summary_ok = False
+            self.summary = tr.gettext("Still not printed: {problem}.").format(
+                problem=self.app.bridge.printer_problem(getattr(exc, "status", "")))
+        self.app.worker.submit(self.app.bridge.print_close_summary, done, failed)
 
     def scan(self) -> None:
         self.busy = 1
@@ -253,16 +288,19 @@ class TrusteeScreen(KioskScreen):
 
 
 class ResultsScreen(KioskScreen):
-    """The decrypted totals, with print and reprint of the results report."""
+    """The decrypted totals, with reprints of the results report: from the officer menu
+    also after the export, one copy for each candidate's witness (counted on screen)."""
 
     screen_name = "results"
     rows = ListProperty([])
     printed = StringProperty("")
     busy = NumericProperty(0)
+    copies = NumericProperty(0)  # reprints made since this screen was opened
 
     def prepare(self, **params: Any) -> None:
         self.rows = [f"{r.number}. {r.name}: {r.votes}" for r in self.app.bridge.results()]
         self.printed = params.get("printed", "")
+        self.copies = 0
 
     def print_report(self) -> None:
         self.busy = 1
@@ -270,7 +308,9 @@ class ResultsScreen(KioskScreen):
 
         def done(_r: Any) -> None:
             self.busy = 0
-            self.printed = tr.gettext("Results report printed.")
+            self.copies += 1
+            self.printed = tr.gettext("Results report reprinted ({copies} copies).").format(
+                copies=self.copies)
 
         def failed(exc: BaseException) -> None:
             self.busy = 0
