@@ -79,9 +79,9 @@ EVENTS: dict[str, str] = {
     "pollbook.paper_counted": "After the close the officers entered the number of paper "
     "records counted in the audit box (detail: paper_records, officer slot); the last one "
     "counts.",
-    "report.close_printed": "The close report with the four poll-book counts was printed "
+    "report.pollbook_printed": "The close report with the four poll-book counts was printed "
     "(detail: status, anomalies).",
-    "report.close_failed": "The close report could not be printed (detail: status).",
+    "report.pollbook_failed": "The poll-book close report could not be printed (detail: status).",
     # ballots
     "ballot.cast": "A ballot was recorded (no content: not which, not where).",
     "ballot.challenged": "The voter checked the committed ballot (Benaloh challenge): it was "

@@ -296,10 +296,10 @@ class PollbookActions(KioskEngineBase):
         outcome = self.devices.print(report)
         with self._db().transaction() as txn:
             if outcome.ok:
-                txn.log("report.close_printed", self._now(),
+                txn.log("report.pollbook_printed", self._now(),
                         {"status": outcome.status, "anomalies": len(summary.anomalies)})
             else:
-                txn.log("report.close_failed", self._now(), {"status": outcome.status})
+                txn.log("report.pollbook_failed", self._now(), {"status": outcome.status})
         return outcome.status
 
     # ------------------------------------------------------------ attendance list
