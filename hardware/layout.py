@@ -102,7 +102,7 @@ def _digest(label: str, english: str, value: str, width: PaperWidth) -> list[Blo
 def _signatures(width: PaperWidth) -> list[Block]:
     lines: list[Block] = [Feed(1)]
     lines += _heading("Tanda tangan", "Signatures", width)
-    for role in ("Ketua KPPS", "Anggota KPPS", "Saksi"):
+    for role in ("Ketua Panitia Pemilihan", "Anggota Panitia Pemilihan", "Saksi"):
         lines += [Feed(2), Line("." * (width.chars - 4)), Line(role)]
     return lines
 

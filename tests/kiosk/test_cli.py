@@ -104,10 +104,12 @@ def test_simulate_prints_real_receipts_whose_results_qr_verifies(
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     pngs = sorted(out.glob("receipt-*.png"))
-    # zero report, 3 x (voter record + take-home slip), results report; nothing torn
-    assert summary["receipts"] == len(pngs) == 8 and not list(out.glob("*-torn.*"))
+    # zero report, 3 x (voter record + take-home slip), close summary, results report;
+    # nothing torn
+    assert summary["receipts"] == len(pngs) == 9 and not list(out.glob("*-torn.*"))
     texts = [p.with_suffix(".txt").read_text(encoding="utf-8") for p in pngs]
     assert "LAPORAN NOL" in texts[0]
+    assert "RINGKASAN" in texts[-2] and "PENUTUPAN" in texts[-2]  # a two-line heading
     assert sum("CATATAN PILIHAN" in t for t in texts) == 3
     assert sum("KODE PELACAKAN" in t for t in texts) == 3
     with Image.open(pngs[-1]) as image:
