@@ -530,9 +530,10 @@ def scenario_bench(h: Harness) -> Step:
     h.check("all cast", h.engine.status().ballots == len(cast_ms), h.engine.status().ballots)
 
 
+from tests.ui.scenarios_checkin import scenario_checkin  # noqa: E402
 from tests.ui.scenarios_codes import scenario_install, scenario_lockout  # noqa: E402
 from tests.ui.scenarios_outbox import scenario_outbox  # noqa: E402
 from tests.ui.scenarios_printer import scenario_fills_screen, scenario_printer_fault  # noqa: E402
 
-__all__ = ["scenario_fills_screen", "scenario_install", "scenario_lockout",
+__all__ = ["scenario_checkin", "scenario_fills_screen", "scenario_install", "scenario_lockout",
            "scenario_outbox", "scenario_printer_fault"]
