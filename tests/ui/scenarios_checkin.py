@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ballotcore.voterlist import invitation_text
+from kiosk.ui.bridge import CHECKIN_REFUSALS
 from tests.ui.driver import Harness, Step, frames, wait_until
 from tests.ui.scenarios import officer_login, on, open_polls
 
@@ -133,7 +134,8 @@ def scenario_checkin(h: Harness) -> Step:
         _scan(h, text)
         yield from wait_until(lambda: bool(screen.message), 5)
         h.check(f"{why} invitation refused", app.current == "checkin" and screen.message
-                != want, screen.message)
+                == tr.gettext(CHECKIN_REFUSALS[why]), screen.message)
+    yield from frames(3)
     h.shot("checkin-forged")
     s = h.engine.status()
     h.check("refusals record nothing", (s.checkins, s.activations) == (2, 2))

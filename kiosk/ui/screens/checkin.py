@@ -138,6 +138,7 @@ class CheckinScreen(CheckinBase):
 
     def prepare(self, **params: Any) -> None:
         self.query = ""
+        self.digits = False
         self.rows = []
         self.busy = 0
         self.message = params.get("message", "")
