@@ -60,7 +60,8 @@ def _scan(h: Harness, text: str) -> None:
 def scenario_checkin(h: Harness) -> Step:
     """Search and check in, vote; scan an invitation and vote; the same voter again is
     refused with the time of the first check-in (scanned and searched); a garbled and a
-    forged invitation are refused; a DPTb voter is checked in with NIK, name, sex, reason."""
+    forged invitation are refused; a scanned voter left on the voter screen is offered
+    from the check-in screen and votes; a DPTb voter is checked in with NIK, name, sex, reason."""
     from kiosk.ui.i18n import tr
 
     voters = h.fixture.voter_list(h.village, h.station)
@@ -139,6 +140,22 @@ def scenario_checkin(h: Harness) -> Step:
     h.shot("checkin-forged")
     s = h.engine.status()
     h.check("refusals record nothing", (s.checkins, s.activations) == (2, 2))
+    # ------------------------------------------------ scanned, then Back: the check-in waits
+    _scan(h, good)
+    yield from on(h, "voter_check")
+    h.press("Back")
+    yield from on(h, "checkin")
+    h.check("a waiting check-in is offered", screen.waiting == 1
+            and not h.button("Start the ballot of the voter already checked in").disabled)
+    h.shot("checkin-waiting")
+    h.press("Start the ballot of the voter already checked in")
+    yield from on(h, "welcome", 20)
+    yield from _vote(h)
+    s = h.engine.status()
+    h.check("the waiting voter voted", (s.checkins, s.activations, s.ballots) == (3, 3, 3),
+            (s.checkins, s.activations, s.ballots))
+    yield from _to_checkin(h)
+    h.check("nothing waiting after it", screen.waiting == 0)
     # ------------------------------------------------ a DPTb voter
     h.press("DPTb voter")
     yield from on(h, "dptb")
@@ -167,9 +184,9 @@ def _dptb_rest(h: Harness) -> Step:
     h.press("Present (Hadir)")
     yield from on(h, "welcome", 20)
     s = h.engine.status()
-    h.check("DPTb checked in", (s.checkins, s.activations) == (3, 3), (s.checkins, s.activations))
+    h.check("DPTb checked in", (s.checkins, s.activations) == (4, 4), (s.checkins, s.activations))
     entry = h.engine.attendance()[-1]
     h.check("DPTb entry", (entry.nik, entry.name, entry.sex, entry.reason)
             == ("3" + "1" * 14 + "7", "RINA WATI", "P", "PINDAH DOMISILI"), entry)
     yield from _vote(h)
-    h.check("three ballots", h.engine.status().ballots == 3)
+    h.check("four ballots", h.engine.status().ballots == 4)
