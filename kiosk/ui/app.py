@@ -36,6 +36,7 @@ from kiosk.ui import theme as themes
 from kiosk.ui.i18n import tr
 from kiosk.ui.keypad import Keypad
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.checkin import CheckinScreen, DptbScreen, VoterCheckScreen
 from kiosk.ui.screens.codes import CodeScreen, LockoutScreen
 from kiosk.ui.screens.officer import (
     CloseScreen,
@@ -63,13 +64,13 @@ log = logging.getLogger(__name__)
 
 UI_DIR = Path(__file__).resolve().parent
 KV_FILES = ("widgets.kv", "screens/system.kv", "screens/codes.kv", "screens/officer.kv",
-            "screens/voter.kv", "screens/outbox.kv")
+            "screens/voter.kv", "screens/outbox.kv", "screens/checkin.kv")
 VOTER_SCREENS = frozenset({"welcome", "ballot", "review", "sealed", "checked"})
 SCREEN_CLASSES: tuple[type[KioskScreen], ...] = (
     BootScreen, PinScreen, WaitingScreen, ErrorScreen, LockoutScreen, CodeScreen,
     OfficerScreen, ZeroReportScreen, CloseScreen, TrusteeScreen, ResultsScreen, ExportScreen,
     WelcomeScreen, BallotScreen, ReviewScreen, SealedScreen, CheckedScreen, RecordedScreen,
-    VoidedScreen, OutboxScreen,
+    VoidedScreen, OutboxScreen, CheckinScreen, VoterCheckScreen, DptbScreen,
 )
 
 

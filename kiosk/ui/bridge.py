@@ -120,6 +120,37 @@ class ResultRow:
 
 
 @dataclass(frozen=True)
+class VoterRow:
+    """A voter of the station's list as the check-in screen shows it (kiosk.pollbook
+    `VoterView`): what the officer compares with the KTP, and the check-in time if any."""
+
+    dpt_number: int | None  # None for a DPTb voter
+    name: str
+    sex: str  # "L" or "P"
+    birth_year: int | None
+    rt_rw: str  # "003/001", "" when unknown
+    nik_tail: str  # the NIK's last four digits
+    checked_in_at: str | None  # local HH:MM:SS, None if not checked in
+
+
+def _voter_row(view: Any) -> VoterRow:
+    rt_rw = f"{view.rt:03d}/{view.rw:03d}" if view.rt is not None and view.rw is not None else ""
+    return VoterRow(view.dpt_number, view.name, view.sex, view.birth_year, rt_rw,
+                    view.nik_tail, view.checked_in_at)
+
+
+#: Why a check-in was refused, in the catalog (kiosk.errors.CheckInRefused reasons).
+CHECKIN_REFUSALS = {
+    "garbled": N_("The invitation's QR code cannot be read. Search for the voter by name or number."),
+    "foreign": N_("This invitation is for another polling station. Send the voter to the TPS on the invitation."),
+    "forged": N_("This invitation is not genuine: its seal does not match this station's list."),
+    "unknown": N_("This DPT number is not on the list."),
+    "not-open": N_("Voters can be checked in only while the polls are open."),
+    "no-list": N_("This station's package has no voter list."),
+}
+
+
+@dataclass(frozen=True)
 class Receipt:
     tracking_code: str
     printed: bool
@@ -502,6 +533,49 @@ class KioskBridge:
     def printer_problem(self, fault: str) -> str:
         """The officer's words for a printer fault code."""
         return tr.gettext(PRINTER_FAULTS.get(fault, N_("Printer error")))
+
+    # ------------------------------------------------------------------ poll book (check-in)
+
+    def has_voter_list(self) -> bool:
+        """The package has a voter list: every activation needs a check-in first."""
+        return bool(getattr(self._status(), "pollbook", False))
+
+    def checkins_waiting(self) -> int:
+        """Checked-in voters whose ballot is not activated yet."""
+        return int(getattr(self._status(), "checkins_waiting", 0))
+
+    def search_voters(self, query: str) -> list[VoterRow]:
+        """Voters matching name words, a DPT number or the NIK's last digits."""
+        return [_voter_row(v) for v in self.engine.search_voters(query)]
+
+    def voter(self, dpt_number: int) -> VoterRow:
+        return _voter_row(self.engine.voter_details(dpt_number))
+
+    def check_in(self, dpt_number: int) -> VoterRow:
+        """"Hadir": check in the voter with this DPT number."""
+        return _voter_row(self.engine.check_in(dpt_number))
+
+    def poll_invitation(self) -> VoterRow | None:
+        """Check in the voter of an invitation QR the scanner read since the last call;
+        None if nothing was scanned (never waits: the screen calls it on a timer)."""
+        view = self.engine.scan_check_in(0.0)
+        return None if view is None else _voter_row(view)
+
+    def add_dptb(self, nik: str, name: str, sex: str, reason: str) -> VoterRow:
+        """Check in a voter not on the DPT but entitled (DPTb)."""
+        return _voter_row(self.engine.add_dptb(nik, name, sex, reason))
+
+    def checkin_refusal(self, exc: BaseException) -> str | None:
+        """A refused check-in in the UI's language (an "already" one with the time of the
+        first), or None if `exc` is no check-in refusal."""
+        if not isinstance(exc, kerr.CheckInRefused):
+            return None
+        if exc.reason == "already":
+            return tr.gettext("Refused: this voter already checked in at {time}.").format(
+                time=exc.first_time or "?")
+        if exc.reason in CHECKIN_REFUSALS:
+            return tr.gettext(CHECKIN_REFUSALS[exc.reason])
+        return exc.indonesian if tr.lang == "id" else exc.english  # "invalid": names the field
 
     # ------------------------------------------------------------------ trustees, results
 

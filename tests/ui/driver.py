@@ -57,7 +57,8 @@ class Harness:
         from provisioning.testing import make_election
 
         work = Path(args.workdir)
-        self.fixture = make_election(work / "prov", villages=1, seed=11, photos=args.photos)
+        self.fixture = make_election(work / "prov", villages=1, seed=11, photos=args.photos,
+                                     voter_lists=args.voter_lists, dpt_range=(20, 40))
         pkg_path = self.fixture.package_paths()[0]
         package = self.fixture.package(0)
         self.village, self.station = package.village.code, package.station.code
@@ -293,6 +294,8 @@ def main() -> None:
     parser.add_argument("--speech-wav", action="store_true",
                         help="Speak through espeak-ng into WORKDIR/spoken.wav (tests hear it).")
     parser.add_argument("--uninstalled", action="store_true", help="Do not install the package first.")
+    parser.add_argument("--voter-lists", action="store_true",
+                        help="The package carries a voter list (the poll book's check-in).")
     parser.add_argument("--deadline", type=float, default=100.0)
     parser.add_argument("--fullscreen", action="store_true",
                         help="Fill the X screen as `kiosk run` does (--size names the shots).")

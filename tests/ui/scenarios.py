@@ -531,6 +531,7 @@ def scenario_bench(h: Harness) -> Step:
 
 
 from tests.ui.scenarios_access import scenario_keypad, scenario_text_sizes  # noqa: E402
+from tests.ui.scenarios_checkin import scenario_checkin  # noqa: E402
 from tests.ui.scenarios_close import scenario_close_summary  # noqa: E402
 from tests.ui.scenarios_codes import scenario_install, scenario_lockout  # noqa: E402
 from tests.ui.scenarios_outbox import scenario_outbox  # noqa: E402
@@ -540,6 +541,6 @@ from tests.ui.scenarios_printer import (  # noqa: E402
     scenario_printer_fault,
 )
 
-__all__ = ["scenario_boot_cover", "scenario_close_summary", "scenario_fills_screen",
-           "scenario_install", "scenario_keypad", "scenario_lockout", "scenario_outbox",
-           "scenario_printer_fault", "scenario_text_sizes"]
+__all__ = ["scenario_boot_cover", "scenario_checkin", "scenario_close_summary",
+           "scenario_fills_screen", "scenario_install", "scenario_keypad", "scenario_lockout",
+           "scenario_outbox", "scenario_printer_fault", "scenario_text_sizes"]

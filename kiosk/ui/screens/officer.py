@@ -124,6 +124,10 @@ class OfficerScreen(KioskScreen):
         self._run(self.app.bridge.open_polls, lambda report: self.app.go("zero", report=report))
 
     def activate(self) -> None:
+        if self.app.bridge.has_voter_list():  # the poll book: check the voter in first
+            self.app.go("checkin")
+            return
+
         def done(_r: Any) -> None:
             self.app.reset_voter_preferences()
             self.app.go("welcome")
