@@ -246,6 +246,12 @@ class VoterCheckScreen(CheckinBase):
             (tr.gettext("NIK ends in"), v.nik_tail),
         ]
 
+    def on_leave(self, *_args: Any) -> None:
+        """Forget the voter once the screen is left (the voter's ballot comes next)."""
+        self.voter = None
+        self.person = ""
+        self.facts = []
+
     def on_facts(self, _inst: Any, facts: list[tuple[str, str]]) -> None:
         grid = self.ids.facts
         grid.clear_widgets()
