@@ -2,6 +2,7 @@
 
     import   verify bundles, folders of bundles and results-QR photos into the database
     resolve  record an official's decision on a station with conflicting bundles
+    paper-count  record officials' hand count of a station's audit-box paper records
     verify   re-verify everything held; --full checks every proof (processes or Dask)
     results  per-village results report: json, csv, html or pdf
     publish  static offline bulletin board: tracking codes and data to verify the tally
@@ -133,6 +134,28 @@ def resolve_cmd(db_path: Path, village: str, station: str, keep: str, official: 
             raise click.ClickException(str(exc)) from exc
     click.echo(_("resolved {village}/{station}: counting bundle {digest}").format(
         village=village, station=station, digest=kept[:16]))
+
+
+@group.command("paper-count")
+@_DB
+@click.option("--village", required=True, help="Village code.")
+@click.option("--station", required=True, help="Station code, e.g. TPS-01.")
+@click.option("--count", "records", required=True, type=int,
+              help="Paper records counted by hand in the station's audit box.")
+@click.option("--official", required=True, help="Name of the official stating the count.")
+def paper_count_cmd(db_path: Path, village: str, station: str, records: int,
+                    official: str) -> None:
+    """Record an official's hand count of a station's audit-box paper records."""
+    from tally.paper import enter_paper_count
+
+    with _open(db_path) as db:
+        try:
+            entry = enter_paper_count(db, village, station, records, user="",
+                                      official=official, source="cli", remote="cli")
+        except TallyError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(_("recorded {village}/{station}: {n} paper records, stated by {official}").format(
+        village=village, station=station, n=entry.records, official=entry.official))
 
 
 @group.command("verify")

@@ -27,7 +27,7 @@ class ServerConfig:
     #: Login attempts per client address: burst and refill per minute.
     login_burst: int = 10
     logins_per_minute: float = 6.0
-    #: Officials' actions (resolve, logout) per client address: burst, refill per minute.
+    #: Officials' actions (resolve, paper counts, logout) per client address: burst, refill per minute.
     #: Refusals beyond these limits are not audited, so a flood cannot fill the log.
     action_burst: int = 30
     actions_per_minute: float = 30.0
