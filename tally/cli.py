@@ -290,6 +290,7 @@ def serve_cmd(db_path: Path, record: Path | None, authority: str | None, host: s
 
     from tally.server.app import create_app
     from tally.server.config import ServerConfig
+    from tally.server.headtimeout import head_timeout_protocol
 
     _open(db_path, record, authority).close()
     config = ServerConfig(workers=workers or os.cpu_count() or 1,
@@ -297,9 +298,10 @@ def serve_cmd(db_path: Path, record: Path | None, authority: str | None, host: s
                           secure_cookies=secure_cookies)
     click.echo(f"E-rekap: http://{host}:{port}/ (database {db_path})", err=True)
     # limit_concurrency: past 512 open connections uvicorn answers 503 at once
+    # http: uvicorn's h11 protocol with a request-head timeout (slow-header clients)
     uvicorn.run(create_app(db_path, config), host=host, port=port, proxy_headers=False,
                 timeout_graceful_shutdown=5, limit_concurrency=512, log_level="warning",
-                server_header=False)
+                server_header=False, http=head_timeout_protocol(config.head_timeout_s))
 
 
 @group.group("users")
