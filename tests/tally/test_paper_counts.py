@@ -5,6 +5,7 @@ console path (`tally paper-count`) writing the same row and audit entry."""
 
 from __future__ import annotations
 
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from tally.model import build_view
 from tally.paper import Comparison
 from tally.report import to_dict
 from tally.report_html import to_html
+from tally.report_pdf import to_pdf
+from tests.programs import require_program
 from tests.tally.factory import StationRun
 from tests.tally.live import LiveServer
 
@@ -43,7 +46,7 @@ def _station(c: httpx.Client, village: str, station: str, seen: Any) -> dict[str
 
 
 def test_paper_counts_through_the_server_and_the_console(
-        db_path: Path, runs: dict[tuple[str, str], StationRun]) -> None:
+        tmp_path: Path, db_path: Path, runs: dict[tuple[str, str], StationRun]) -> None:
     add = CliRunner().invoke(cli, ["tally", "users", "add", "--db", str(db_path), "--name",
                                    "camat", "--display", "Ibu Camat"],
                              input=f"{PASSWORD}\n{PASSWORD}\n")
@@ -124,6 +127,15 @@ def test_paper_counts_through_the_server_and_the_console(
     assert station["status"] == "anomaly"
     assert f"the officials&#x27; paper count {ballots - 1} differs" in html or \
         f"the officials' paper count {ballots - 1} differs" in html
+    # the PDF report's Berita Acara carries the difference and the attributed statement
+    pdftotext = require_program("pdftotext", "poppler-utils")
+    pdf = tmp_path / "report.pdf"
+    with TallyDB.open(db_path) as db:
+        pdf.write_bytes(to_pdf(build_view(db)))
+    text = " ".join(subprocess.run([pdftotext, str(pdf), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    assert f"hitungan kertas petugas {ballots - 1} tidak sama dengan {ballots} suara" in text
+    assert "Ibu Camat (camat)" in text
 
     log = _audit(db_path)
     refused = [(u, a, d) for u, a, o, d, _ in log if o == "refused" and a == "paper_count"]
@@ -169,3 +181,43 @@ def test_the_comparison_also_checks_the_kiosk_poll_book_count() -> None:
     assert "kiosk poll book's 8" in one
     assert len(Comparison(entry, 10, 8).differences) == 2
     assert "Ibu Camat (camat)" in Comparison(entry, None, None).statement()
+
+
+def test_the_dashboard_form_enters_a_count(tmp_path: Path, db_path: Path,
+                                           runs: dict[tuple[str, str], StationRun]) -> None:
+    """Headless Chromium: log in, enter a mismatching count with the form; the village card
+    and the problem list show it after the live update, with no console error or CSP
+    violation."""
+    from tests.tally.cdp import Browser
+
+    add = CliRunner().invoke(cli, ["tally", "users", "add", "--db", str(db_path), "--name",
+                                   "camat", "--display", "Ibu Camat", "--password", PASSWORD])
+    assert add.exit_code == 0, add.output
+    run = next(iter(runs.values()))
+    wrong = len(run.ballots) + 1
+    with LiveServer(db_path) as url, Browser(tmp_path / "profile") as browser:
+        assert httpx.post(f"{url}/api/v1/deliveries", content=run.export(),
+                          timeout=60).json()["outcome"] == "accepted"
+        browser.navigate(f"{url}/")
+        browser.wait_for("Number(document.body.dataset.version) >= 0")
+        assert browser.eval("document.getElementById('paper-box').hidden") is True
+        browser.eval("document.getElementById('login-user').value = 'camat';"
+                     f" document.getElementById('login-password').value = '{PASSWORD}';"
+                     " document.getElementById('login-form').requestSubmit(); 1")
+        browser.wait_for("!document.getElementById('paper-box').hidden")
+        browser.wait_for("document.getElementById('paper-station').options.length > 0")
+        browser.eval(f"document.getElementById('paper-station').value = "
+                     f"'{run.village}\\u0000{run.station}';"
+                     f" document.getElementById('paper-count').value = '{wrong}';"
+                     " document.getElementById('paper-form').requestSubmit(); 1")
+        result = browser.wait_for("document.getElementById('paper-result').textContent")
+        assert f"{run.village}/{run.station} {wrong}" in result, result
+        line = browser.wait_for(
+            f"(document.querySelector('.village[data-code=\"{run.village}\"] .paper.error')"
+            " || {}).textContent")
+        assert f"{run.station}: hitungan kertas {wrong} - Ibu Camat (camat)" in line, line
+        problems = browser.wait_for(
+            "document.getElementById('problems').textContent.includes('anomali') &&"
+            " document.getElementById('problems').textContent")
+        assert f"{wrong}" in problems
+        assert browser.problems() == []
