@@ -136,6 +136,7 @@ def test_paper_counts_through_the_server_and_the_console(
                                    text=True, check=True).stdout.split())
     assert f"hitungan kertas petugas {ballots - 1} tidak sama dengan {ballots} suara" in text
     assert "Ibu Camat (camat)" in text
+    assert f"{ballots - 1} (berbeda di 1 TPS)" in text  # the Berita Acara's total line
 
     log = _audit(db_path)
     refused = [(u, a, d) for u, a, o, d, _ in log if o == "refused" and a == "paper_count"]
