@@ -222,3 +222,18 @@ def test_the_dashboard_form_enters_a_count(tmp_path: Path, db_path: Path,
             " document.getElementById('problems').textContent")
         assert f"{wrong}" in problems
         assert browser.problems() == []
+
+
+def test_a_database_from_before_paper_counts_gains_the_table(db_path: Path) -> None:
+    """Named migrations: a 0002 database (made before this feature) gets 0003 on open."""
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TABLE paper_counts")
+    conn.execute("DELETE FROM migrations WHERE name = '0003_paper_counts'")
+    conn.commit()
+    conn.close()
+    with TallyDB.open(db_path) as db:
+        names = [r[0] for r in db.conn.execute("SELECT name FROM migrations ORDER BY name")]
+        assert names[-1] == "0003_paper_counts"
+        assert db.latest_paper_counts() == {}
