@@ -26,11 +26,11 @@ Station status (one of):
                  the officials' hand count of the audit box (`tally.paper`) differs
                  from the ballots counted or from the kiosk's own paper count; or
                  disagreeing QR photos (then not counted)
+    missing      nothing yet, or a bundle without decrypted results
 
 An official's paper count is shown with its station as their attributed statement (a
 note, and `paper`); it never changes a vote count. A difference adds a note on any
 station, and makes a counted "complete" station an "anomaly".
-    missing      nothing yet, or a bundle without decrypted results
 
 Village status is "complete" when every station is; otherwise the set of flags that
 applies. The winner is named only for a complete village without a tie.
