@@ -144,6 +144,8 @@ def _votes(pdf: Doc, v: dict[str, Any]) -> None:
         ["Jumlah suara tidak sah", NO_INVALID],
         ["Jumlah suara sah dan tidak sah", str(valid)],
         ["Catatan kertas dari kotak audit yang dihitung", _paper_records(v)],
+        ["Catatan kertas menurut hitungan petugas tally (pernyataan petugas)",
+         _official_paper(v)],
     ], [94, 80], {1})
 
 
@@ -163,6 +165,18 @@ def _paper_records(v: dict[str, Any]) -> str:
     if books is None or any(b["paper_records"] is None for b in books):
         return "tidak ada penghitungan kotak audit yang dimasukkan ke tally"
     return str(sum(b["paper_records"] for b in books))
+
+
+def _official_paper(v: dict[str, Any]) -> str:
+    """The officials' hand counts (`tally.paper`) summed over the counted stations, and
+    whether they agree; a statement, never a vote count (per-TPS lines in section III)."""
+    counted = [s for s in v["stations"] if s["counted"]]
+    entered = [s["paper_count"] for s in counted if s.get("paper_count")]
+    if not counted or len(entered) != len(counted):
+        return f"dimasukkan untuk {len(entered)} dari {len(counted)} TPS yang terhitung"
+    total = sum(p["records"] for p in entered)
+    differ = sum(1 for p in entered if not p["matches"])
+    return f"{total} ({'berbeda di ' + str(differ) + ' TPS' if differ else 'sesuai'})"
 
 
 def _stations(pdf: Doc, v: dict[str, Any]) -> None:

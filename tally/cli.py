@@ -2,6 +2,7 @@
 
     import   verify bundles, folders of bundles and results-QR photos into the database
     resolve  record an official's decision on a station with conflicting bundles
+    paper-count  record officials' hand count of a station's audit-box paper records
     verify   re-verify everything held; --full checks every proof (processes or Dask)
     results  per-village results report: json, csv, html or pdf
     publish  static offline bulletin board: tracking codes and data to verify the tally
@@ -133,6 +134,28 @@ def resolve_cmd(db_path: Path, village: str, station: str, keep: str, official: 
             raise click.ClickException(str(exc)) from exc
     click.echo(_("resolved {village}/{station}: counting bundle {digest}").format(
         village=village, station=station, digest=kept[:16]))
+
+
+@group.command("paper-count")
+@_DB
+@click.option("--village", required=True, help="Village code.")
+@click.option("--station", required=True, help="Station code, e.g. TPS-01.")
+@click.option("--count", "records", required=True, type=int,
+              help="Paper records counted by hand in the station's audit box.")
+@click.option("--official", required=True, help="Name of the official stating the count.")
+def paper_count_cmd(db_path: Path, village: str, station: str, records: int,
+                    official: str) -> None:
+    """Record an official's hand count of a station's audit-box paper records."""
+    from tally.paper import enter_paper_count
+
+    with _open(db_path) as db:
+        try:
+            entry = enter_paper_count(db, village, station, records, user="",
+                                      official=official, source="cli", remote="cli")
+        except TallyError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(_("recorded {village}/{station}: {n} paper records, stated by {official}").format(
+        village=village, station=station, n=entry.records, official=entry.official))
 
 
 @group.command("verify")
@@ -267,6 +290,7 @@ def serve_cmd(db_path: Path, record: Path | None, authority: str | None, host: s
 
     from tally.server.app import create_app
     from tally.server.config import ServerConfig
+    from tally.server.headtimeout import head_timeout_protocol
 
     _open(db_path, record, authority).close()
     config = ServerConfig(workers=workers or os.cpu_count() or 1,
@@ -274,9 +298,10 @@ def serve_cmd(db_path: Path, record: Path | None, authority: str | None, host: s
                           secure_cookies=secure_cookies)
     click.echo(f"E-rekap: http://{host}:{port}/ (database {db_path})", err=True)
     # limit_concurrency: past 512 open connections uvicorn answers 503 at once
+    # http: uvicorn's h11 protocol with a request-head timeout (slow-header clients)
     uvicorn.run(create_app(db_path, config), host=host, port=port, proxy_headers=False,
                 timeout_graceful_shutdown=5, limit_concurrency=512, log_level="warning",
-                server_header=False)
+                server_header=False, http=head_timeout_protocol(config.head_timeout_s))
 
 
 @group.group("users")

@@ -30,6 +30,13 @@ Since 0002 (the intake server, `tally serve`) it also holds:
     sessions       their login sessions: SHA-256 of the cookie token, CSRF token, expiry
     audit          every official's action and every refused login (who, what, when, from)
 
+Since 0003 (officials' paper counts, `tally paper-count` and the server's form):
+
+    paper_counts   each hand count of a station's audit-box paper records an official
+                   entered: village, station, count, user, the official's name, where
+                   (server or cli), when. Append-only: the newest row of a station is the
+                   one reports read (`latest_paper_counts`); every row is also an audit row
+
 Plain `sqlite3` (not SQLCipher): the election data here is public; the password hashes
 are not published (`tally publish` copies no table, only derived data and bundles).
 Writes happen only inside `transaction()`, one per import or delivery; a fully rejected
@@ -161,6 +168,22 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "0003_paper_counts",
+        """
+        CREATE TABLE paper_counts (
+            id INTEGER PRIMARY KEY,
+            village TEXT NOT NULL,
+            station TEXT NOT NULL,
+            records INTEGER NOT NULL CHECK (records >= 0),
+            user TEXT NOT NULL,
+            official TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('server', 'cli')),
+            at TEXT NOT NULL
+        );
+        CREATE INDEX paper_counts_station ON paper_counts (village, station, id);
+        """,
+    ),
 )
 
 #: Outcomes an incident may record (docs/TALLY.md).
@@ -226,6 +249,19 @@ class Resolution:
     set_aside: tuple[str, ...]
     official: str
     reason: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaperCount:
+    """An official's statement: the paper records they counted in a station's audit box."""
+
+    village: str
+    station: str
+    records: int
+    user: str  # the server login, or "" when entered at the console (`tally paper-count`)
+    official: str  # the official's name as shown in reports
+    source: str  # server | cli
     at: str
 
 
@@ -409,6 +445,16 @@ class TallyDB:
         return [
             Resolution(r[0], r[1], r[2], tuple(json.loads(r[3])), r[4], r[5], r[6]) for r in rows
         ]
+
+    def latest_paper_counts(self) -> dict[tuple[str, str], PaperCount]:
+        """The newest paper count entered for each station (a later entry replaces an
+        earlier one for reading; the earlier rows stay, and so do their audit rows)."""
+        rows = self.conn.execute(
+            "SELECT village, station, records, user, official, source, at FROM paper_counts"
+            " ORDER BY id"
+        ).fetchall()
+        return {(r[0], r[1]): PaperCount(r[0], r[1], int(r[2]), r[3], r[4], r[5], r[6])
+                for r in rows}
 
     def incidents(self) -> list[Incident]:
         rows = self.conn.execute(

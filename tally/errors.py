@@ -4,7 +4,9 @@
     ├── DatabaseError           the tally database is missing, foreign or of another schema
     ├── RejectedInput           one input file was refused; `.reason` says why in one sentence
     ├── ResolveError            `tally resolve` was asked for something that is not a conflict
-    └── AuthError               a login, session or CSRF token refused (`tally serve`)
+    ├── AuthError               a login, session or CSRF token refused (`tally serve`)
+    └── PaperCountError         an official's audit-box paper count refused (unknown station,
+                                negative, more than the station's DPT + DPTb)
 
 A rejected input is not fatal for an import: the other files of the same import are
 still considered, the rejected one is reported with its reason and never touches the
@@ -36,3 +38,7 @@ class ResolveError(TallyError):
 
 class AuthError(TallyError):
     """An official's login, session or CSRF token that the server refuses."""
+
+
+class PaperCountError(TallyError):
+    """An official's paper count that the tally refuses (unknown station, absurd number)."""

@@ -22,9 +22,15 @@ Station status (one of):
                  until `tally resolve`
     anomaly      counted, but the printed results QR differs from the bundle, or the
                  poll book's four counts differ (more ballots or activations than
-                 check-ins, paper records not equal to ballots: `tally.pollbook`); or
+                 check-ins, paper records not equal to ballots: `tally.pollbook`), or
+                 the officials' hand count of the audit box (`tally.paper`) differs
+                 from the ballots counted or from the kiosk's own paper count; or
                  disagreeing QR photos (then not counted)
     missing      nothing yet, or a bundle without decrypted results
+
+An official's paper count is shown with its station as their attributed statement (a
+note, and `paper`); it never changes a vote count. A difference adds a note on any
+station, and makes a counted "complete" station an "anomaly".
 
 Village status is "complete" when every station is; otherwise the set of flags that
 applies. The winner is named only for a complete village without a tie.
@@ -38,9 +44,10 @@ from dataclasses import dataclass, replace
 from ballotcore.election import Village
 from ballotcore.results import StationResults
 from tally import qr
-from tally.db import BundleRow, Incident, QrRow, Resolution, TallyDB
+from tally.db import BundleRow, Incident, PaperCount, QrRow, Resolution, TallyDB
 from tally.errors import RejectedInput
 from tally.lineage import BundleFacts, differences, station_lineage
+from tally.paper import Comparison
 from tally.pollbook import PollbookView, pollbook_view
 
 STATION_STATUSES = ("complete", "provisional", "unverified", "rejected", "conflict", "anomaly",
@@ -86,6 +93,7 @@ class StationView:
     dpt_male: int | None = None  # from the definition, when it records them
     dpt_female: int | None = None
     dptb: int | None = None
+    paper: Comparison | None = None  # the officials' latest audit-box count, compared
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,8 +202,10 @@ def build_view(db: TallyDB) -> TallyView:
         if i.outcome == "rejected" and i.village and i.station:
             at(i.village, i.station).rejected.append(i)
     name = db.path.name
+    papers = db.latest_paper_counts()
     villages = tuple(
-        _village(db, v, held, name) for v in sorted(definition.villages, key=lambda v: v.code)
+        _village(db, v, held, name, papers)
+        for v in sorted(definition.villages, key=lambda v: v.code)
     )
     resolutions: tuple[dict[str, object], ...] = tuple(
         {"village": r.village, "station": r.station, "kept": r.kept,
@@ -209,13 +219,15 @@ def build_view(db: TallyDB) -> TallyView:
     )
 
 
-def _village(db: TallyDB, village: Village, held: dict[tuple[str, str], _Held], name: str
-             ) -> VillageView:
+def _village(db: TallyDB, village: Village, held: dict[tuple[str, str], _Held], name: str,
+             papers: dict[tuple[str, str], PaperCount]) -> VillageView:
     n = len(village.candidates)
     stations = tuple(
-        replace(_station(db, village.code, s.code, s.dpt, n,
-                         held.get((village.code, s.code), _Held([], [], [], [])), name),
-                dpt_male=s.dpt_male, dpt_female=s.dpt_female, dptb=s.dptb)
+        _with_paper(replace(_station(db, village.code, s.code, s.dpt, n,
+                                     held.get((village.code, s.code), _Held([], [], [], [])),
+                                     name),
+                            dpt_male=s.dpt_male, dpt_female=s.dpt_female, dptb=s.dptb),
+                    papers.get((village.code, s.code)))
         for s in village.stations
     )
     votes = [0] * n
@@ -242,6 +254,17 @@ def _village(db: TallyDB, village: Village, held: dict[tuple[str, str], _Held], 
         tuple(votes), ballots, status, leading, tie, winner,
         tuple((m.name, m.role, m.signs) for m in village.committee),
     )
+
+
+def _with_paper(s: StationView, entry: PaperCount | None) -> StationView:
+    """The station with the officials' paper count beside it (see module docstring)."""
+    if entry is None:
+        return s
+    kiosk = s.pollbook.paper_records if s.pollbook is not None else None
+    cmp = Comparison(entry, s.ballots if s.counted else None, kiosk)
+    notes = (*cmp.differences, cmp.statement(), *s.notes)
+    status = "anomaly" if cmp.differences and s.status == "complete" else s.status
+    return replace(s, paper=cmp, notes=notes, status=status)
 
 
 def _verified_results(db: TallyDB, village: str, station: str, envelope: bytes,

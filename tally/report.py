@@ -4,7 +4,9 @@ Both are deterministic functions of the view (no generation time inside), so the
 bundles give byte-identical reports whatever order they were imported in. The HTML and
 PDF reports (`tally.report_html`, `tally.report_pdf`) render the same dictionary. A
 station with a voter list has its four poll-book counts under "pollbook" (JSON), in the
-last CSV columns, and anomalies among them in its notes (`tally.pollbook`).
+last CSV columns, and anomalies among them in its notes (`tally.pollbook`). The
+officials' hand count of the audit box is under "paper_count" (`tally.paper`) and, as
+their attributed statement with any difference, in the notes every format prints.
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ def station_dict(s: StationView) -> dict[str, Any]:
         "dpt_male": s.dpt_male,
         "dpt_female": s.dpt_female,
         "dptb": s.dptb,
+        "paper_count": None if s.paper is None else s.paper.to_dict(),
     }
 
 

@@ -12,6 +12,7 @@ Routes (docs/TALLY.md, "Server"):
     GET  /api/v1/session         who is logged in, and a CSRF token for logging in
     POST /api/v1/login | logout  officials' sessions (cookie + CSRF)
     POST /api/v1/resolve         resolve a conflict (login + CSRF), audited
+    POST /api/v1/paper-counts    a station's audit-box hand count (login + CSRF), audited
     GET  /                       the live dashboard;  GET /kirim  the phone upload page
 
 Every response carries a strict Content-Security-Policy (nothing but this server's own
@@ -37,8 +38,10 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tally.errors import AuthError, ResolveError
+from tally.errors import AuthError, PaperCountError, ResolveError
 from tally.importer import utc_now
+from tally.paper import ACTION as PAPER_ACTION
+from tally.paper import enter_paper_count
 from tally.resolve import resolve_conflict
 from tally.server import auth
 from tally.server.config import ServerConfig
@@ -213,7 +216,8 @@ def create_app(db_path: Path, config: ServerConfig | None = None, *,
                                 secure=cfg.secure_cookies)
         return response
 
-    async def _form(request: Request) -> dict[str, Any]:
+    async def _form(request: Request, numbers: tuple[str, ...] = ()) -> dict[str, Any]:
+        """The JSON object of an official's request: strings, and ints for `numbers`."""
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             raise BodyRefused(415, "harus JSON / JSON expected")
         raw = await read_body(request, MAX_FORM, 10.0)
@@ -221,7 +225,10 @@ def create_app(db_path: Path, config: ServerConfig | None = None, *,
             data = json.loads(raw)
         except (ValueError, RecursionError) as exc:
             raise BodyRefused(400, "JSON tidak sah / invalid JSON") from exc
-        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        if not isinstance(data, dict) or not all(
+                isinstance(v, str) or (k in numbers and isinstance(v, int)
+                                       and not isinstance(v, bool))
+                for k, v in data.items()):
             raise BodyRefused(400, "JSON tidak sah / invalid JSON")
         return data
 
@@ -313,6 +320,29 @@ def create_app(db_path: Path, config: ServerConfig | None = None, *,
         srv.touch()
         return JSONResponse({"resolved": where, "kept": kept})
 
+    async def paper_count(request: Request) -> Response:
+        sess = await authorized(request, PAPER_ACTION)
+        if isinstance(sess, Response):
+            return sess
+        try:
+            form = await _form(request, numbers=("paper_records",))
+        except BodyRefused as exc:
+            return await refuse(request, exc.status, sess.user, PAPER_ACTION, exc.reason)
+        village, station = form.get("village", ""), form.get("station", "")
+        srv = intake()
+        try:
+            entry = await srv.in_writer(
+                enter_paper_count, village, station, form.get("paper_records"),
+                user=sess.user, official=sess.display, source="server",
+                remote=remote(request), clock=clock)
+        except PaperCountError as exc:  # audited by enter_paper_count
+            srv.touch()
+            return JSONResponse({"error": str(exc)}, status_code=422)
+        srv.touch()
+        return JSONResponse({"village": entry.village, "station": entry.station,
+                             "paper_records": entry.records, "official": entry.official,
+                             "user": entry.user, "at": entry.at})
+
     # ------------------------------------------------------------------ pages
 
     async def page(request: Request) -> Response:
@@ -340,6 +370,7 @@ def create_app(db_path: Path, config: ServerConfig | None = None, *,
         Route("/api/v1/login", login, methods=["POST"]),
         Route("/api/v1/logout", logout, methods=["POST"]),
         Route("/api/v1/resolve", resolve, methods=["POST"]),
+        Route("/api/v1/paper-counts", paper_count, methods=["POST"]),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(SecurityHeaders)

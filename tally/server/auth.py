@@ -23,13 +23,14 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from tally.audit import audit as audit
+from tally.audit import audit_log as audit_log
 from tally.db import TallyDB, safe_label
 from tally.errors import AuthError
 
@@ -56,25 +57,6 @@ class Session:
     display: str
     csrf: str
     token: str = ""  # only right after login (the cookie value); never stored
-
-
-def audit(conn: sqlite3.Connection, at: str, user: str, action: str, outcome: str,
-          detail: str, remote: str) -> None:
-    """One audit-log row (inside the caller's transaction, or alone)."""
-    conn.execute(
-        "INSERT INTO audit (at, user, action, outcome, detail, remote) VALUES (?,?,?,?,?,?)",
-        (at, safe_label(user, 64), action, outcome, safe_label(detail, 500),
-         safe_label(remote, 64)),
-    )
-
-
-def audit_log(db: TallyDB, limit: int = 200) -> list[dict[str, object]]:
-    """The newest audit rows first."""
-    rows = db.conn.execute(
-        "SELECT id, at, user, action, outcome, detail, remote FROM audit ORDER BY id DESC"
-        " LIMIT ?", (limit,)).fetchall()
-    keys = ("id", "at", "user", "action", "outcome", "detail", "remote")
-    return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
 def add_user(db: TallyDB, name: str, display: str, password: str, at: str) -> None:

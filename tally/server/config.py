@@ -17,6 +17,10 @@ class ServerConfig:
     max_image: int = MAX_IMAGE_BYTES
     #: Seconds a client has to send a whole body (a slow client is cut off at this).
     body_timeout_s: float = 120.0
+    #: Seconds a connection has to send a whole request head (request line and headers),
+    #: from its opening or from the previous response; then 408 and closed
+    #: (`tally.server.headtimeout`: slow-header clients).
+    head_timeout_s: float = 10.0
     #: Seconds one delivery may wait for a verification slot before 503.
     queue_timeout_s: float = 300.0
     #: Bodies read at once (bounds the memory held by uploads in flight).
@@ -27,7 +31,7 @@ class ServerConfig:
     #: Login attempts per client address: burst and refill per minute.
     login_burst: int = 10
     logins_per_minute: float = 6.0
-    #: Officials' actions (resolve, logout) per client address: burst, refill per minute.
+    #: Officials' actions (resolve, paper counts, logout) per client address: burst, refill per minute.
     #: Refusals beyond these limits are not audited, so a flood cannot fill the log.
     action_burst: int = 30
     actions_per_minute: float = 30.0

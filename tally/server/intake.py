@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tally import engine
+from tally.audit import audit_log
 from tally.db import TallyDB
 from tally.engine import Checked
 from tally.errors import RejectedInput
@@ -33,7 +34,6 @@ from tally.files import Kind, classify
 from tally.importer import import_delivery, utc_now
 from tally.model import build_view
 from tally.report import to_dict
-from tally.server.auth import audit_log
 from tally.server.config import ServerConfig
 from tally.server.limits import BodyRefused
 

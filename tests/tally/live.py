@@ -1,6 +1,7 @@
 """A real intake server on 127.0.0.1 for tests: uvicorn in a thread or in a subprocess.
 
-`LiveServer` runs `tally.server.app.create_app` under `uvicorn.Server` in a thread, on a
+`LiveServer` runs `tally.server.app.create_app` under `uvicorn.Server` in a thread (with
+the request-head timeout protocol `tally serve` uses), on a
 socket the test bound to an ephemeral loopback port (so no port is guessed), and stops
 it on exit. `server_process` starts `suaradesa tally serve` as a child process (for
 `kill -9`), waits until it answers, and kills it on exit. Both clean up after themselves.
@@ -25,6 +26,7 @@ import uvicorn
 
 from tally.server.app import create_app
 from tally.server.config import ServerConfig
+from tally.server.headtimeout import head_timeout_protocol
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,9 +42,10 @@ class LiveServer:
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
+        head_timeout = (config or ServerConfig()).head_timeout_s
         self.server = uvicorn.Server(uvicorn.Config(
             self.app, log_level="warning", proxy_headers=False, timeout_graceful_shutdown=2,
-            lifespan="on", server_header=False))
+            lifespan="on", server_header=False, http=head_timeout_protocol(head_timeout)))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
                                        daemon=True)
 

@@ -17,6 +17,8 @@
       rejected: "ditolak", conflict: "konflik", anomaly: "anomali", missing: "belum ada",
       "missing stations": "TPS belum lengkap", accepted: "diterima", duplicate: "duplikat",
       superseding: "menggantikan", verified: "terverifikasi",
+      paper_title: "Hitungan kertas kotak audit", paper_count: "jumlah catatan kertas",
+      paper_save: "Simpan", paper_saved: "tercatat", paper_by: "hitungan kertas",
     },
     en: {
       title: "Village tally", language: "Language", connecting: "connecting...",
@@ -32,6 +34,8 @@
       rejected: "rejected", conflict: "conflict", anomaly: "anomaly", missing: "missing",
       "missing stations": "missing stations", accepted: "accepted", duplicate: "duplicate",
       superseding: "superseding", verified: "verified",
+      paper_title: "Audit-box paper count", paper_count: "number of paper records",
+      paper_save: "Save", paper_saved: "recorded", paper_by: "paper count",
     },
   };
   let lang = localStorage.getItem("sd-lang") || "id";
@@ -99,6 +103,7 @@
     report.problems.forEach((p) => {
       const li = el("li", "error",
         p.village + "/" + p.station + ": " + t(p.status) + (p.cause ? " (" + p.cause + ")" : ""));
+      p.notes.forEach((n) => { li.appendChild(el("div", "note", n)); });
       if (p.status === "conflict" && session.user) { li.appendChild(resolveForm(p)); }
       list.appendChild(li);
     });
@@ -137,6 +142,12 @@
         row.append(el("span", "", c.number + ". " + c.name), track, el("span", "", String(c.votes)));
         card.appendChild(row);
       });
+      v.stations.filter((s) => s.paper_count).forEach((s) => {
+        const pc = s.paper_count;
+        const who = pc.user ? pc.official + " (" + pc.user + ")" : pc.official;
+        card.appendChild(el("p", pc.matches ? "note paper" : "note paper error",
+          s.code + ": " + t("paper_by") + " " + pc.records + " - " + who + ", " + pc.at));
+      });
       if (v.winner !== null) {
         const w = v.candidates.find((c) => c.number === v.winner);
         card.appendChild(el("p", "winner", t("winner") + ": " + w.number + ". " + w.name));
@@ -157,6 +168,19 @@
     });
   }
 
+  function renderPaperForm() {
+    $("paper-box").hidden = !session.user;
+    const pick = $("paper-station");
+    if (!report || pick.options.length) { return; }
+    report.villages.forEach((v) => {
+      v.stations.forEach((s) => {
+        const o = el("option", "", v.code + " / " + s.code + " (" + v.name + ")");
+        o.value = v.code + "\u0000" + s.code;
+        pick.appendChild(o);
+      });
+    });
+  }
+
   function renderSession() {
     $("login-form").hidden = Boolean(session.user);
     $("whoami").hidden = !session.user;
@@ -172,6 +196,7 @@
     translateStatic();
     renderLive();
     renderSession();
+    renderPaperForm();
     if (!report) { return; }
     renderSummary();
     renderProblems();
@@ -220,6 +245,17 @@
     $("login-error").textContent = res.ok ? "" : body.error;
     $("login-password").value = "";
     if (res.ok) { session = body; render(); }
+  });
+  $("paper-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const [village, station] = $("paper-station").value.split("\u0000");
+    const res = await post("/api/v1/paper-counts", {village: village, station: station,
+      paper_records: Number($("paper-count").value)});
+    const body = await res.json();
+    $("paper-result").className = res.ok ? "ok" : "error";
+    $("paper-result").textContent = res.ok ?
+      t("paper_saved") + ": " + body.village + "/" + body.station + " " + body.paper_records :
+      body.error;
   });
   $("logout").addEventListener("click", async () => {
     await post("/api/v1/logout", {});
