@@ -10,7 +10,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from hardware import text as tx
-from hardware.document import Align, Block, Document, Feed, Line, PaperWidth, Qr, Size
+from hardware.document import (
+    FONT_A_DOTS,
+    FONT_B_DOTS,
+    Align,
+    Block,
+    Document,
+    Feed,
+    Line,
+    PaperWidth,
+    Qr,
+    Size,
+)
+from hardware.qrcodes import quiet_feed_lines
 from hardware.qrparts import split_qr_parts
 from hardware.receipts import (
     CandidateCount,
@@ -87,9 +99,30 @@ def _count_row(label: str, count: int, width: PaperWidth, bold: bool = False) ->
     return [Line(part, bold=bold) for part in tx.columns(label, str(count), width.chars)]
 
 
+def _column_gloss(cells: tuple[tuple[str, int], ...], right: str, width: PaperWidth) -> Line:
+    """The English gloss under a Font A column header, in Font B, lined up with it.
+
+    Each `(text, column)` starts under Font A column `column` (to the nearest Font B
+    character) and `right` ends at the paper's right edge like the header's right-aligned
+    column. Font B columns do not divide the paper evenly (42 x 9 = 378 of 384 dots on
+    58 mm), so the line is right-aligned and positions are counted from where it starts;
+    glossing with `tx.columns` at Font B width put "Votes" 6 dots short of "Suara" and
+    "Candidate" a whole character left of "Calon".
+    """
+    chars = width.small_chars
+    start = width.dots - chars * FONT_B_DOTS  # where a right-aligned full Font B line begins
+    line = [" "] * chars
+    for text, column in cells:
+        at = max(0, round((column * FONT_A_DOTS - start) / FONT_B_DOTS))
+        line[at : at + len(text)] = text
+    line[chars - len(right) :] = right
+    return Line("".join(line[:chars]), align=Align.RIGHT, small=True)
+
+
 def _candidates(candidates: tuple[CandidateCount, ...], width: PaperWidth) -> list[Block]:
+    # Rows are "NN Name ... votes": the name starts at Font A column 3, under "Calon".
     lines: list[Block] = [Line(tx.columns("No Calon", "Suara", width.chars)[0], bold=True)]
-    lines += [Line(tx.columns("No Candidate", "Votes", width.small_chars)[0], small=True)]
+    lines += [_column_gloss((("No", 0), ("Candidate", 3)), "Votes", width)]
     for candidate in sorted(candidates, key=lambda c: c.number):
         lines += _count_row(f"{candidate.number:>2} {candidate.name}", candidate.votes, width)
     return lines
@@ -115,7 +148,8 @@ def _qr_parts(payload: bytes, width: PaperWidth) -> list[Block]:
         blocks += _gloss(f"Scan all {len(parts)} QR codes.", width)
     for number, part in enumerate(parts, start=1):
         blocks += [Feed(1), Line(f"QR {number}/{len(parts)}", align=Align.CENTER, bold=True)]
-        blocks += [Feed(1), Qr(part), Feed(1)]
+        quiet = Feed(quiet_feed_lines(part, width))  # the quiet zone above and below
+        blocks += [quiet, Qr(part), quiet]
     return blocks
 
 
@@ -154,7 +188,7 @@ def layout_voter_record(record: VoterRecord, width: PaperWidth) -> Document:
     ]
     blocks += [
         Line(part, align=Align.CENTER, bold=True, size=Size.TALL)
-        for part in tx.wrap(record.candidate_name.upper(), width.chars)
+        for part in tx.wrap(tx.upper_name(record.candidate_name), width.chars)
     ]
     blocks += [_rule(width), Feed(1)]
     blocks += _plain("Masukkan ke kotak audit.", width, Align.CENTER)
@@ -201,7 +235,7 @@ def layout_challenge_receipt(receipt: ChallengeReceipt, width: PaperWidth) -> Do
     ]
     blocks += [
         Line(part, align=Align.CENTER, bold=True)
-        for part in tx.wrap(receipt.candidate_name.upper(), width.chars)
+        for part in tx.wrap(tx.upper_name(receipt.candidate_name), width.chars)
     ]
     blocks += [_rule(width)]
     blocks += _kv("Kode", receipt.tracking_code, width)
