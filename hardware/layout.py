@@ -28,6 +28,7 @@ from hardware.receipts import (
     CandidateCount,
     ChallengeReceipt,
     CloseSummary,
+    PollbookSection,
     ReceiptContent,
     ResultsReport,
     Station,
@@ -317,9 +318,38 @@ def layout_trustee_card(card: TrusteeCardReprint, width: PaperWidth) -> Document
     return Document("trustee-card", width, tuple(blocks))
 
 
+def _pollbook_section(book: PollbookSection, width: PaperWidth) -> list[Block]:
+    """Check-ins, the audit-box count and the differences among the four counts."""
+    blocks: list[Block] = _heading("DAFTAR PEMILIH", "Poll book", width)
+    blocks += _count_row("Pemilih hadir", book.checkins, width, bold=True)
+    blocks += _gloss("Voters checked in", width)
+    blocks += _count_row("  Laki-laki", book.men, width)
+    blocks += _count_row("  Perempuan", book.women, width)
+    blocks += _count_row("  DPTb (tambahan)", book.dptb, width)
+    paper = "-" if book.paper_records is None else str(book.paper_records)
+    blocks += [Line(p, bold=True) for p in tx.columns("Catatan kertas", paper, width.chars)]
+    if book.paper_records is None:
+        blocks += _gloss("Paper records in the audit box: not counted yet", width)
+    else:
+        blocks += _gloss("Paper records in the audit box", width)
+    if book.findings:
+        blocks += _heading("PERBEDAAN", "Differences", width)
+        for finding in book.findings:
+            blocks += _plain(f"! {finding}", width)
+    elif book.paper_records is None:
+        blocks += _plain("Hadir, aktivasi dan surat suara cocok.", width)
+        blocks += _gloss("Check-ins, activations and ballots agree.", width)
+    else:
+        blocks += _plain("Keempat jumlah cocok.", width)
+        blocks += _gloss("The four counts agree.", width)
+    return blocks
+
+
 def layout_close_summary(summary: CloseSummary, width: PaperWidth) -> Document:
     """The close summary printed when the polls close, before the trustees come: counts,
-    the ballot-box root and the close time in the election's local time, for signatures."""
+    the ballot-box root and the close time in the election's local time, for signatures.
+    At a station with a voter list it also carries the poll book (check-ins, the audit-box
+    count once entered, the differences): one close receipt for the witnesses."""
     blocks: list[Block] = _training(summary.training, width)
     blocks += _title("RINGKASAN PENUTUPAN", "Close summary", width)
     blocks += [_rule(width, "=")]
@@ -334,6 +364,8 @@ def layout_close_summary(summary: CloseSummary, width: PaperWidth) -> Document:
     blocks += _count_row("Sesi dibatalkan", summary.voided, width)
     blocks += _gloss("Voided sessions", width)
     blocks += [_rule(width)]
+    if summary.pollbook is not None:
+        blocks += _pollbook_section(summary.pollbook, width) + [_rule(width)]
     blocks += _digest("Akar komitmen kotak suara", "Ballot-box commitment root",
                       summary.box_root, width)
     blocks += _plain("Laporan hasil harus memuat akar komitmen yang sama.", width)
@@ -360,8 +392,6 @@ def layout_receipt(content: ReceiptContent, width: PaperWidth) -> Document:
         return layout_trustee_card(content, width)
     from hardware import pollbook_receipts as pb  # it builds on this module's helpers
 
-    if isinstance(content, pb.CloseReport):
-        return pb.layout_close_report(content, width)
     if isinstance(content, pb.AttendanceList):
         return pb.layout_attendance(content, width)
     if isinstance(content, CloseSummary):

@@ -7,6 +7,7 @@ QR codes with zxing-cpp, an implementation independent of the encoder (segno).
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from hardware.escpos_parse import parse
 from hardware.printer import PrintCompleted, PrintJob, SerialPrinter
 from hardware.qrcodes import QUIET_ZONE
 from hardware.qrparts import join_qr_parts, split_qr_parts
-from hardware.receipts import VoterRecord
+from hardware.receipts import CloseSummary, PollbookSection, VoterRecord
 from hardware.sim.paper import Paper
 from hardware.sim.printer_sim import PrinterSimulator
 from hardware.sim.render import render_png
@@ -237,3 +238,52 @@ def test_voter_record_and_check_receipt_print_degrees_as_written(
     for receipt in receipts:
         assert "Hj. SITI AMINAH, S.Pd." in receipt.text.replace("\n", " "), receipt.text
         assert "S.PD." not in receipt.text and "HJ." not in receipt.text
+
+
+# -- the one close receipt ---------------------------------------------------------------
+
+
+def _close_summary(paper: int | None, findings: tuple[str, ...]) -> CloseSummary:
+    book = PollbookSection(4, 2, 2, 0, paper, findings)
+    return CloseSummary(samples.STATION, 3, 3, 0, "ab" * 32,
+                        datetime(2025, 10, 12, 13, 5, tzinfo=samples.WIB), pollbook=book)
+
+
+@pytest.mark.parametrize(
+    ("paper", "findings", "verdict"),
+    [
+        (None, ("1 pemilih hadir tanpa surat suara / 1 checked-in voters had no ballot",),
+         "PERBEDAAN"),
+        (3, (), "Keempat jumlah cocok."),
+        (None, (), "Hadir, aktivasi dan surat suara cocok."),
+    ],
+)
+def test_close_summary_carries_the_pollbook_section(
+    tmp_path: Path, paper: int | None, findings: tuple[str, ...], verdict: str
+) -> None:
+    """Printed through the driver and simulator: one receipt with the close counts, the
+    poll-book counts, the audit-box count ("-" before it is entered) and the differences."""
+    with PrinterSimulator(tmp_path) as sim, SerialPrinter(sim.path) as printer:
+        outcome = printer.print_job(PrintJob.of(_close_summary(paper, findings),
+                                                PaperWidth.MM58))
+        assert isinstance(outcome, PrintCompleted)
+        (receipt,) = sim.wait_for_receipts(1)
+    text = receipt.text
+    assert "RINGKASAN" in text and "PENUTUPAN" in text  # double width: two lines on 58 mm
+    for expected in ( "DAFTAR PEMILIH", "Pemilih hadir", verdict,
+                     "Akar komitmen kotak suara", "Tanda tangan"):
+        assert expected in " ".join(text.split()), expected  # lines wrap on 58 mm
+    paper_line = next(line for line in text.splitlines() if line.startswith("Catatan kertas"))
+    assert paper_line.split()[-1] == ("-" if paper is None else str(paper))
+    assert text.index("DAFTAR PEMILIH") < text.index("Akar komitmen")
+    for finding in findings:
+        assert finding.split(" / ")[0] in " ".join(text.split())
+
+
+def test_close_summary_without_a_voter_list_has_no_pollbook_section() -> None:
+    plain = layout.layout_close_summary(
+        CloseSummary(samples.STATION, 3, 3, 0, "ab" * 32,
+                     datetime(2025, 10, 12, 13, 5, tzinfo=samples.WIB)), PaperWidth.MM58)
+    assert "DAFTAR PEMILIH" not in plain.plain_text()
+    with_book = layout.layout_close_summary(_close_summary(None, ()), PaperWidth.MM58)
+    assert "DAFTAR PEMILIH" in with_book.plain_text()  # positive control
