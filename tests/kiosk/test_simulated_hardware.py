@@ -50,3 +50,20 @@ def test_demo_touchscreen_opens_at_1024x600_and_saves_receipts(tmp_path: Path) -
     assert argv[argv.index("--size") + 1] == "1024x600"
     assert "--simulate-hardware" in argv and "--windowed" in argv
     assert env[RECEIPTS_ENV] == str(tmp_path / "receipts")
+
+
+def test_the_folder_is_named_on_the_terminal_even_under_kivy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Kivy replaces sys.stderr with its log stream, on which click.echo(err=True) fails:
+    the line goes to the process's own stderr (`sys.__stderr__`)."""
+
+    class KivyLikeStream:  # what Kivy leaves in sys.stderr: no usable write for click
+        write = "not callable"
+
+    monkeypatch.setenv(RECEIPTS_ENV, str(tmp_path / "struk"))
+    monkeypatch.setattr("sys.stderr", KivyLikeStream())
+    _, scanner = simulated_hardware()
+    scanner.stop()
+    assert f"simulated receipts are saved in: {(tmp_path / 'struk').resolve()}" in \
+        capfd.readouterr().err
