@@ -15,6 +15,10 @@ from enum import Enum
 
 from hardware import text as tx
 
+#: Width in dots of one Font A character (12x24) and one Font B character (9x17).
+FONT_A_DOTS = 12
+FONT_B_DOTS = 9
+
 
 class PaperWidth(Enum):
     """Supported roll widths, with the printable dots and Font A/B columns of each."""
@@ -30,12 +34,12 @@ class PaperWidth(Enum):
     @property
     def chars(self) -> int:
         """Columns of Font A (12x24 dots) at normal size: 32 or 48."""
-        return self.dots // 12
+        return self.dots // FONT_A_DOTS
 
     @property
     def small_chars(self) -> int:
         """Columns of Font B (9x17 dots), used for English glosses: 42 or 64."""
-        return self.dots // 9
+        return self.dots // FONT_B_DOTS
 
 
 class Align(Enum):

@@ -10,12 +10,25 @@ from __future__ import annotations
 from datetime import datetime
 
 from hardware import text as tx
-from hardware.document import Align, Block, Document, Feed, Line, PaperWidth, Qr, Size
+from hardware.document import (
+    FONT_A_DOTS,
+    FONT_B_DOTS,
+    Align,
+    Block,
+    Document,
+    Feed,
+    Line,
+    PaperWidth,
+    Qr,
+    Size,
+)
+from hardware.qrcodes import quiet_feed_lines
 from hardware.qrparts import split_qr_parts
 from hardware.receipts import (
     CandidateCount,
     ChallengeReceipt,
     CloseSummary,
+    PollbookSection,
     ReceiptContent,
     ResultsReport,
     Station,
@@ -87,9 +100,30 @@ def _count_row(label: str, count: int, width: PaperWidth, bold: bool = False) ->
     return [Line(part, bold=bold) for part in tx.columns(label, str(count), width.chars)]
 
 
+def _column_gloss(cells: tuple[tuple[str, int], ...], right: str, width: PaperWidth) -> Line:
+    """The English gloss under a Font A column header, in Font B, lined up with it.
+
+    Each `(text, column)` starts under Font A column `column` (to the nearest Font B
+    character) and `right` ends at the paper's right edge like the header's right-aligned
+    column. Font B columns do not divide the paper evenly (42 x 9 = 378 of 384 dots on
+    58 mm), so the line is right-aligned and positions are counted from where it starts;
+    glossing with `tx.columns` at Font B width put "Votes" 6 dots short of "Suara" and
+    "Candidate" a whole character left of "Calon".
+    """
+    chars = width.small_chars
+    start = width.dots - chars * FONT_B_DOTS  # where a right-aligned full Font B line begins
+    line = [" "] * chars
+    for text, column in cells:
+        at = max(0, round((column * FONT_A_DOTS - start) / FONT_B_DOTS))
+        line[at : at + len(text)] = text
+    line[chars - len(right) :] = right
+    return Line("".join(line[:chars]), align=Align.RIGHT, small=True)
+
+
 def _candidates(candidates: tuple[CandidateCount, ...], width: PaperWidth) -> list[Block]:
+    # Rows are "NN Name ... votes": the name starts at Font A column 3, under "Calon".
     lines: list[Block] = [Line(tx.columns("No Calon", "Suara", width.chars)[0], bold=True)]
-    lines += [Line(tx.columns("No Candidate", "Votes", width.small_chars)[0], small=True)]
+    lines += [_column_gloss((("No", 0), ("Candidate", 3)), "Votes", width)]
     for candidate in sorted(candidates, key=lambda c: c.number):
         lines += _count_row(f"{candidate.number:>2} {candidate.name}", candidate.votes, width)
     return lines
@@ -115,7 +149,8 @@ def _qr_parts(payload: bytes, width: PaperWidth) -> list[Block]:
         blocks += _gloss(f"Scan all {len(parts)} QR codes.", width)
     for number, part in enumerate(parts, start=1):
         blocks += [Feed(1), Line(f"QR {number}/{len(parts)}", align=Align.CENTER, bold=True)]
-        blocks += [Feed(1), Qr(part), Feed(1)]
+        quiet = Feed(quiet_feed_lines(part, width))  # the quiet zone above and below
+        blocks += [quiet, Qr(part), quiet]
     return blocks
 
 
@@ -154,7 +189,7 @@ def layout_voter_record(record: VoterRecord, width: PaperWidth) -> Document:
     ]
     blocks += [
         Line(part, align=Align.CENTER, bold=True, size=Size.TALL)
-        for part in tx.wrap(record.candidate_name.upper(), width.chars)
+        for part in tx.wrap(tx.upper_name(record.candidate_name), width.chars)
     ]
     blocks += [_rule(width), Feed(1)]
     blocks += _plain("Masukkan ke kotak audit.", width, Align.CENTER)
@@ -201,7 +236,7 @@ def layout_challenge_receipt(receipt: ChallengeReceipt, width: PaperWidth) -> Do
     ]
     blocks += [
         Line(part, align=Align.CENTER, bold=True)
-        for part in tx.wrap(receipt.candidate_name.upper(), width.chars)
+        for part in tx.wrap(tx.upper_name(receipt.candidate_name), width.chars)
     ]
     blocks += [_rule(width)]
     blocks += _kv("Kode", receipt.tracking_code, width)
@@ -283,9 +318,38 @@ def layout_trustee_card(card: TrusteeCardReprint, width: PaperWidth) -> Document
     return Document("trustee-card", width, tuple(blocks))
 
 
+def _pollbook_section(book: PollbookSection, width: PaperWidth) -> list[Block]:
+    """Check-ins, the audit-box count and the differences among the four counts."""
+    blocks: list[Block] = _heading("DAFTAR PEMILIH", "Poll book", width)
+    blocks += _count_row("Pemilih hadir", book.checkins, width, bold=True)
+    blocks += _gloss("Voters checked in", width)
+    blocks += _count_row("  Laki-laki", book.men, width)
+    blocks += _count_row("  Perempuan", book.women, width)
+    blocks += _count_row("  DPTb (tambahan)", book.dptb, width)
+    paper = "-" if book.paper_records is None else str(book.paper_records)
+    blocks += [Line(p, bold=True) for p in tx.columns("Catatan kertas", paper, width.chars)]
+    if book.paper_records is None:
+        blocks += _gloss("Paper records in the audit box: not counted yet", width)
+    else:
+        blocks += _gloss("Paper records in the audit box", width)
+    if book.findings:
+        blocks += _heading("PERBEDAAN", "Differences", width)
+        for finding in book.findings:
+            blocks += _plain(f"! {finding}", width)
+    elif book.paper_records is None:
+        blocks += _plain("Hadir, aktivasi dan surat suara cocok.", width)
+        blocks += _gloss("Check-ins, activations and ballots agree.", width)
+    else:
+        blocks += _plain("Keempat jumlah cocok.", width)
+        blocks += _gloss("The four counts agree.", width)
+    return blocks
+
+
 def layout_close_summary(summary: CloseSummary, width: PaperWidth) -> Document:
     """The close summary printed when the polls close, before the trustees come: counts,
-    the ballot-box root and the close time in the election's local time, for signatures."""
+    the ballot-box root and the close time in the election's local time, for signatures.
+    At a station with a voter list it also carries the poll book (check-ins, the audit-box
+    count once entered, the differences): one close receipt for the witnesses."""
     blocks: list[Block] = _training(summary.training, width)
     blocks += _title("RINGKASAN PENUTUPAN", "Close summary", width)
     blocks += [_rule(width, "=")]
@@ -300,6 +364,8 @@ def layout_close_summary(summary: CloseSummary, width: PaperWidth) -> Document:
     blocks += _count_row("Sesi dibatalkan", summary.voided, width)
     blocks += _gloss("Voided sessions", width)
     blocks += [_rule(width)]
+    if summary.pollbook is not None:
+        blocks += _pollbook_section(summary.pollbook, width) + [_rule(width)]
     blocks += _digest("Akar komitmen kotak suara", "Ballot-box commitment root",
                       summary.box_root, width)
     blocks += _plain("Laporan hasil harus memuat akar komitmen yang sama.", width)
@@ -326,8 +392,6 @@ def layout_receipt(content: ReceiptContent, width: PaperWidth) -> Document:
         return layout_trustee_card(content, width)
     from hardware import pollbook_receipts as pb  # it builds on this module's helpers
 
-    if isinstance(content, pb.CloseReport):
-        return pb.layout_close_report(content, width)
     if isinstance(content, pb.AttendanceList):
         return pb.layout_attendance(content, width)
     if isinstance(content, CloseSummary):

@@ -9,6 +9,8 @@ standard's penalty rules, as a printer's encoder does.
 
 from __future__ import annotations
 
+import math
+
 import segno
 
 from hardware.document import PaperWidth
@@ -17,6 +19,9 @@ from hardware.document import PaperWidth
 QUIET_ZONE = 4
 #: Largest module size, in dots, the layout asks for (ESC/POS allows 1..16).
 MAX_MODULE_DOTS = 6
+#: Dots one fed line advances at the default line spacing (ESC 2, about 1/6 inch: 30 dots
+#: or a little more on 203 dpi printers; the simulator uses exactly 30, the smallest).
+FEED_DOTS = 30
 
 #: Bytes a byte-mode code of version 1..40 holds at level M (ISO/IEC 18004 table 7).
 #: A table rather than a question to the encoder: computing the version this way is cheap,
@@ -61,3 +66,11 @@ def module_dots(data: str, width: PaperWidth) -> int:
     """Module size in dots so the code plus its quiet zone fits the paper width."""
     modules = 17 + 4 * qr_version(data) + 2 * QUIET_ZONE
     return max(1, min(MAX_MODULE_DOTS, width.dots // modules))
+
+
+def quiet_feed_lines(data: str, width: PaperWidth) -> int:
+    """Lines to feed above and below a code so at least `QUIET_ZONE` modules of white
+    paper surround it (ISO/IEC 18004). A printer draws only the symbol, without its quiet
+    zone; across the paper the zone comes from `module_dots` leaving room for it, along the
+    paper from these feeds."""
+    return max(1, math.ceil(QUIET_ZONE * module_dots(data, width) / FEED_DOTS))

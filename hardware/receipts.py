@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Union
 from hardware import text as tx
 from hardware.errors import ReceiptContentError
 
-if TYPE_CHECKING:  # they build on Station and on hardware.layout (an import cycle at run time)
-    from hardware.pollbook_receipts import AttendanceList, CloseReport
+if TYPE_CHECKING:  # it builds on Station and on hardware.layout (an import cycle at run time)
+    from hardware.pollbook_receipts import AttendanceList
 
 
 def _require_text(value: str, what: str) -> None:
@@ -196,6 +196,29 @@ class TrusteeCardReprint:
 
 
 @dataclass(frozen=True)
+class PollbookSection:
+    """The poll-book part of the close summary at a station with a voter list: the
+    check-ins, the paper records the officers counted in the audit box (None until they
+    enter the count) and every difference among the four counts (bilingual lines,
+    anomalies first), so the witnesses sign one close receipt, not two."""
+
+    checkins: int
+    men: int
+    women: int
+    dptb: int
+    paper_records: int | None
+    findings: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        for name in ("checkins", "men", "women", "dptb"):
+            _require_count(getattr(self, name), name)
+        if self.paper_records is not None:
+            _require_count(self.paper_records, "paper_records")
+        for finding in self.findings:
+            _require_text(finding, "finding")
+
+
+@dataclass(frozen=True)
 class CloseSummary:
     """Printed when the polls close, before the trustees arrive: the counts and the
     ballot-box root the results must later match (no vote counts: nothing is decrypted yet).
@@ -208,6 +231,7 @@ class CloseSummary:
     box_root: str
     closed_at: datetime
     training: bool = False
+    pollbook: PollbookSection | None = None  # a station with a voter list
 
     def __post_init__(self) -> None:
         for name in ("ballots_cast", "activations", "voided"):
@@ -217,7 +241,7 @@ class CloseSummary:
         _require_text(self.box_root, "box_root")
 
 
-ReceiptContent = Union[  # the poll-book receipts are forward references (import cycle)
+ReceiptContent = Union[  # the attendance list is a forward reference (import cycle)
     ZeroReport, VoterRecord, TakeHomeSlip, ChallengeReceipt, ResultsReport, TrusteeCardReprint,
-    CloseSummary, "CloseReport", "AttendanceList",
+    CloseSummary, "AttendanceList",
 ]

@@ -123,3 +123,20 @@ def grouped(text: str, size: int = 4) -> str:
     """Insert a space every `size` characters ("3f2a9c01" -> "3f2a 9c01") for reading aloud."""
     clean = printable(text).replace(" ", "")
     return " ".join(clean[i : i + size] for i in range(0, len(clean), size))
+
+
+def upper_name(name: str) -> str:
+    """A person's name in capitals for a receipt, with titles and degrees kept as written.
+
+    Indonesian names carry academic degrees after a comma ("Siti Aminah, S.Pd.") and
+    titles before the name ("Drs.", "H.", "Hj."): ``str.upper`` would print "S.PD." and
+    "HJ.", which are not the degrees or titles the candidate holds. Everything after the
+    first comma is kept as written, and so is every word before it that holds a full stop
+    (an abbreviation: a title or an initial, already capitalised as the name is written);
+    the other words are upper-cased.
+
+    Example: ``"Drs. H. Ahmad Fauzi, S.Pd."`` -> ``"Drs. H. AHMAD FAUZI, S.Pd."``.
+    """
+    head, comma, degrees = printable(name).partition(",")
+    words = [word if "." in word else word.upper() for word in head.split(" ")]
+    return " ".join(words) + comma + degrees

@@ -7,8 +7,11 @@ so importing this one never imports Kivy.
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -107,6 +110,39 @@ def install(package: Path, data: Path, code: str | None, authority: str | None, 
     except KioskError as exc:
         raise click.ClickException(exc.indonesian if lang == "id" else exc.english) from exc
     click.echo("Paket terpasang. / Package installed." if lang == "id" else "Package installed.")
+
+
+#: Folder `kiosk run --simulate-hardware` saves its rendered receipts in (the demo sets it;
+#: without it a new folder under the system's temporary directory is made).
+RECEIPTS_ENV = "SUARADESA_SIM_RECEIPTS"
+
+
+def _console(message: str) -> None:
+    """One line on the terminal's own stderr: once Kivy is imported, `sys.stderr` is Kivy's
+    log stream (click.echo(err=True) fails on it and the line would only reach the log)."""
+    stream = sys.__stderr__
+    if stream is None:  # no terminal (pythonw, a daemon): stdout
+        click.echo(message)
+        return
+    print(message, file=stream, flush=True)
+
+
+def simulated_hardware(say: Callable[[str], None] = _console) -> tuple[Any, Any]:
+    """The engine's printer and scanner for `kiosk run --simulate-hardware`: a printer that
+    saves every receipt it prints (PNG and text, rendered by the printer simulator) in the
+    folder named by `$SUARADESA_SIM_RECEIPTS` or a new temporary one, and says where (so
+    the officer in training can look at the paper), and a scanner fed by hand."""
+    import tempfile
+
+    from hardware.fakes import ManualScanner
+    from hardware.sim.saving import SavingPrinter
+    from kiosk.devices import HardwarePrinter, HardwareScanner
+
+    chosen = os.environ.get(RECEIPTS_ENV)
+    folder = Path(chosen) if chosen else Path(tempfile.mkdtemp(prefix="suaradesa-struk-"))
+    printer = SavingPrinter(folder)
+    say(f"Struk simulasi disimpan di / simulated receipts are saved in: {folder.resolve()}")
+    return HardwarePrinter(printer), HardwareScanner.started(ManualScanner)
 
 
 def _add_touchscreen() -> None:

@@ -79,9 +79,11 @@ EVENTS: dict[str, str] = {
     "pollbook.paper_counted": "After the close the officers entered the number of paper "
     "records counted in the audit box (detail: paper_records, officer slot); the last one "
     "counts.",
-    "report.pollbook_printed": "The close report with the four poll-book counts was printed "
-    "(detail: status, anomalies).",
-    "report.pollbook_failed": "The poll-book close report could not be printed (detail: status).",
+    "report.pollbook_printed": "After the officers entered the audit-box count, the close "
+    "summary was printed again with it and the four poll-book counts (detail: status, "
+    "anomalies).",
+    "report.pollbook_failed": "The close summary with the audit-box count could not be "
+    "printed (detail: status, anomalies).",
     # ballots
     "ballot.cast": "A ballot was recorded (no content: not which, not where).",
     "ballot.challenged": "The voter checked the committed ballot (Benaloh challenge): it was "

@@ -29,6 +29,7 @@ from pathlib import Path
 from ballotcore import pollbook as pbk
 from ballotcore import voterlist as vl
 from hardware import pollbook_receipts as pr
+from hardware import receipts
 from kiosk import polls as pm
 from kiosk.base import KioskEngineBase, locked
 from kiosk.errors import CheckInRefused, ExportError
@@ -249,11 +250,17 @@ class PollbookActions(KioskEngineBase):
         return PollbookSummary(log.counts, activations, ballots,
                                pbk.findings(log.counts, activations, ballots, log.unbacked))
 
-    @locked
-    def enter_paper_count(self, pin: str, paper_records: int) -> PollbookSummary:
-        """After the close the officers count the paper records in the audit box and enter
-        the number (officer PIN; again to correct it, the last one counts): logged, then
-        the close report with the four counts and every difference is printed."""
+    def _pollbook_section(self) -> receipts.PollbookSection | None:
+        """The close summary's poll-book part: counts, audit-box count, differences."""
+        summary = self.pollbook_summary() if self.voters is not None else None
+        if summary is None:
+            return None
+        c = summary.counts
+        return receipts.PollbookSection(c.checkins, c.men, c.women, c.dptb, c.paper_records,
+                                        tuple(f.text() for f in summary.findings))
+
+    def _record_paper_count(self, pin: str, paper_records: int) -> None:
+        """Check and log the officers' audit-box count (officer PIN)."""
         self._list("paper_count")
         if self._polls() not in pm.SEALED_STATES:
             raise self._refuse("polls", "paper_count", "the audit box is counted after the close")
@@ -265,42 +272,60 @@ class PollbookActions(KioskEngineBase):
         with self._db().transaction() as txn:
             txn.log("pollbook.paper_counted", self._now(),
                     {"paper_records": paper_records, "officer": slot})
+
+    @locked
+    def enter_paper_count(self, pin: str, paper_records: int) -> PollbookSummary:
+        """After the close the officers count the paper records in the audit box and enter
+        the number (officer PIN; again to correct it, the last one counts): logged, then
+        the close summary is printed again with the count and every difference among the
+        four counts (`print_close_report`)."""
+        self._record_paper_count(pin, paper_records)
         summary = self.pollbook_summary()
         assert summary is not None
         self.print_close_report()
         return summary
 
+    #: An audit-box count given to `close_polls`, entered just before the close summary
+    #: prints, so that closing with the count prints one close receipt, not two.
+    _paper_on_close: tuple[str, int] | None = None
+
     @locked
     def close_polls(self, pin: str, paper_records: int | None = None) -> Status:
         """Close the polls (`PollingActions.close_polls`); with a voter list and
-        `paper_records`, enter the audit-box count at once (`enter_paper_count`, which
-        prints the close report). `Status.pollbook_findings` then lists every difference
-        among the four counts."""
-        super().close_polls(pin)  # type: ignore[misc]  # PollingActions, next in the MRO
+        `paper_records`, enter the audit-box count at once, so the one close summary
+        printed carries it. `Status.pollbook_findings` then lists every difference among
+        the four counts."""
         if paper_records is not None and self.voters is not None:
-            self.enter_paper_count(pin, paper_records)
+            self._paper_on_close = (pin, paper_records)
+        try:
+            super().close_polls(pin)  # type: ignore[misc]  # PollingActions, next in the MRO
+        finally:
+            self._paper_on_close = None
         return self.status()
+
+    def _print_close_summary(self, reprint: bool, code: str | None = None,
+                             detail: dict[str, str | int] | None = None) -> str:
+        pending, self._paper_on_close = self._paper_on_close, None
+        if pending is not None:
+            try:
+                self._record_paper_count(*pending)
+            except CheckInRefused:
+                super()._print_close_summary(  # type: ignore[misc]  # the close still prints
+                    reprint, code, detail)
+                raise
+        return super()._print_close_summary(  # type: ignore[misc]  # CloseSummaryActions
+            reprint, code, detail)
 
     @locked
     def print_close_report(self) -> str:
-        """Print the close report (four counts, differences); returns the printer status."""
+        """Print the close summary with the poll book again, after the audit-box count
+        (logged report.pollbook_printed / report.pollbook_failed); returns the printer
+        status."""
         self._list("close_report")
         summary = self.pollbook_summary()
         assert summary is not None
-        c = summary.counts
-        report = pr.CloseReport(
-            self._station_receipt(), c.checkins, c.men, c.women, c.dptb, summary.activations,
-            summary.ballots, c.paper_records, tuple(f.text() for f in summary.findings),
-            self.clock.wall().astimezone(self.definition.zone),
-            self._mode() == pm.Mode.TEST)
-        outcome = self.devices.print(report)
-        with self._db().transaction() as txn:
-            if outcome.ok:
-                txn.log("report.pollbook_printed", self._now(),
-                        {"status": outcome.status, "anomalies": len(summary.anomalies)})
-            else:
-                txn.log("report.pollbook_failed", self._now(), {"status": outcome.status})
-        return outcome.status
+        return self._print_close_summary(reprint=False, code="report.pollbook",
+                                         detail={"anomalies": len(summary.anomalies)})
 
     # ------------------------------------------------------------ attendance list
     @locked

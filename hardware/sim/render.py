@@ -16,10 +16,10 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from hardware.document import PaperWidth
-from hardware.qrcodes import encode
+from hardware.qrcodes import FEED_DOTS, encode
 from hardware.sim.paper import BitmapRow, BlankRow, PrintedReceipt, QrRow, Span, TextRow
 
-LINE_PITCH = 30  # dots per line at the default line spacing (ESC 2)
+LINE_PITCH = FEED_DOTS  # dots per line at the default line spacing (ESC 2)
 MARGIN = 32  # white dots above and below the receipt
 _FONT_FILES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",

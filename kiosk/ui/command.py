@@ -32,11 +32,10 @@ def build_devices(printer: str | None, scanner: str | None, simulate: bool) -> t
 
     dev_printer: Any = None
     dev_scanner: Any = None
-    if simulate:
-        from hardware.fakes import ManualScanner, MemoryPrinter
+    if simulate:  # receipts saved as PNG and text in a folder it names on the console
+        from kiosk.cli import simulated_hardware
 
-        dev_printer = HardwarePrinter(MemoryPrinter())
-        dev_scanner = HardwareScanner.started(ManualScanner)
+        dev_printer, dev_scanner = simulated_hardware()
     if printer:
         from hardware.printer import SerialPrinter
 

@@ -1,9 +1,10 @@
 """`suaradesa demo --ui`: vote by hand on one station, then see the vote in the tally.
 
 Provisions the demo election, runs every other station headless, then opens the real
-kiosk touchscreen (`suaradesa kiosk run --simulate-hardware --windowed`) on the first
-station of the first village. The officer and trustee PINs are printed in the terminal
-(in a real election they are on sealed paper). When the window is closed after an export,
+kiosk touchscreen (`suaradesa kiosk run --simulate-hardware --windowed --size 1024x600`)
+on the first station of the first village; every receipt it prints is saved as PNG and
+text under `<out>/receipts/<station>/`, and the console says where. The officer and
+trustee PINs are printed in the terminal (in a real election they are on sealed paper). When the window is closed after an export,
 the district tally runs over every bundle, yours included, and the bulletin board lets you
 find your tracking code.
 """
@@ -24,6 +25,22 @@ from suaradesa.demo.decks import make_deck
 from suaradesa.demo.run import place, prepare_out, provision, station_jobs, tally_all
 from suaradesa.demo.stations import StationJob, run_stations
 
+#: The window the touchscreen opens in: the 7" kiosk screen most stations have.
+WINDOW_SIZE = "1024x600"
+
+
+def touchscreen_command(package: Path, data: Path, usb: Path,
+                        receipts: Path) -> tuple[list[str], dict[str, str]]:
+    """The `kiosk run` command line and environment for the demo's touchscreen: windowed at
+    `WINDOW_SIZE`, simulated hardware saving its receipts in `receipts`, Kivy's own log
+    in its log file rather than in the story on the console."""
+    from kiosk.cli import RECEIPTS_ENV
+
+    argv = [sys.executable, "-m", "suaradesa", "kiosk", "run", "--package", str(package),
+            "--data", str(data), "--usb", str(usb), "--simulate-hardware", "--windowed",
+            "--size", WINDOW_SIZE]
+    return argv, {**os.environ, "KIVY_NO_CONSOLELOG": "1", RECEIPTS_ENV: str(receipts)}
+
 
 def run_interactive(out: Path, regency: str, villages: int | None, seed: int, workers: int,
                     max_voters: int | None, say: Callable[[str], None]) -> None:
@@ -41,13 +58,14 @@ def run_interactive(out: Path, regency: str, villages: int | None, seed: int, wo
     mine = (village.code, village.stations[0].code)
     jobs = [j for j in station_jobs(election, out, definition, authority, decks)
             if (j.village, j.station) != mine]
-    say(f"2/4 Running the other {len(jobs)} stations headless")
+    say(f"2/4 Running the other {len(jobs)} stations headless ({workers} at a time); "
+        "the touchscreen opens when they are done")
     closed = [0]
 
     def on_done(job: StationJob, summary: dict[str, Any]) -> None:
         closed[0] += 1
         say(f"    [{closed[0]}/{len(jobs)}] {place(definition, (job.village, job.station))}: "
-            f"{summary['ballots']} ballots")
+            f"{summary['ballots']} ballots, bundle {Path(summary['bundle']).name}")
 
     summaries = run_stations(jobs, workers, on_done)
 
@@ -70,11 +88,12 @@ def run_interactive(out: Path, regency: str, villages: int | None, seed: int, wo
          "--data", data, "--code", pins["install_codes"][f"{mine[0]}/{mine[1]}"]],
         check=True,
     )
-    subprocess.run(  # Kivy's own log goes to its log file, not into the story
-        [sys.executable, "-m", "suaradesa", "kiosk", "run", "--package", package, "--data", data,
-         "--usb", str(usb), "--simulate-hardware", "--windowed"],
-        check=False, env={**os.environ, "KIVY_NO_CONSOLELOG": "1"},
-    )
+    receipts = out / "receipts" / name
+    say(f"    struk disimpan di / receipts are saved in: {receipts} (PNG and text)")
+    argv, env = touchscreen_command(Path(package), Path(data), usb, receipts)
+    subprocess.run(argv, check=False, env=env)
+    saved = sorted(receipts.glob("receipt-*.png")) if receipts.is_dir() else []
+    say(f"    {len(saved)} struk tercetak / receipts printed: {receipts}")
     bundles = sorted(usb.glob("*.sdbundle"))
     for summary in summaries.values():  # every other stick arrives: copied into usb/
         exported = Path(summary["bundle"])

@@ -22,7 +22,9 @@ from ballotcore.bundle import StationBundle
 from ballotcore.signing import SignedRecord
 from ballotcore.verify import verify_bundle
 from ballotcore.voterlist import invitation_text
-from hardware.pollbook_receipts import AttendanceList, CloseReport
+from hardware.pollbook_receipts import AttendanceList
+from hardware.receipts import CloseSummary
+from hardware.status import PrinterFault
 from kiosk.devices import MemoryContentPrinter
 from kiosk.engine import KioskEngine
 from kiosk.errors import CheckInRefused, TransitionRefused
@@ -169,10 +171,14 @@ def test_close_counts_bundle_and_attendance(election3: ElectionFixture, data_dir
     found = e.status().pollbook_findings
     assert any("2 paper records in the audit box, 3 ballots" in f for f in found)
     assert any("1 checked-in voters had no ballot" in f for f in found)
-    (report,) = [d for d in printer.printed if isinstance(d, CloseReport)]
-    assert (report.checkins, report.activations, report.ballots, report.paper_records) == (
+    (report,) = [d for d in printer.printed if isinstance(d, CloseSummary)]  # one receipt
+    book = report.pollbook
+    assert book is not None
+    assert (book.checkins, report.activations, report.ballots_cast, book.paper_records) == (
         4, 3, 3, 2)
-    assert report.findings == found
+    assert book.findings == found
+    codes = [entry.event for entry in e._db().events()]
+    assert codes.count("report.close_printed") == 1 and "report.pollbook_printed" not in codes
     raw = (tmp_path / f"{e.village.code}_{e.station.code}.sdbundle").read_bytes()
     for v in voters.voters[:12]:
         assert v.name.encode() not in raw and v.nik.encode() not in raw
@@ -204,13 +210,17 @@ def test_more_ballots_than_checkins_flagged(election3: ElectionFixture, data_dir
     codes = {f.code for f in summary.anomalies}
     assert codes == {"ballots_over_checkins", "activations_over_checkins"}
     assert any("3 ballots but only 1 voters checked in" in f for f in e.status().pollbook_findings)
-    report = [d for d in printer.printed if isinstance(d, CloseReport)][-1]
-    assert any("3 suara tetapi hanya 1 pemilih hadir" in f for f in report.findings)
+    report = [d for d in printer.printed if isinstance(d, CloseSummary)][-1]
+    assert report.pollbook is not None
+    assert any("3 suara tetapi hanya 1 pemilih hadir" in f for f in report.pollbook.findings)
 
 
 def test_paper_count_entered_later_and_again(election3: ElectionFixture, data_dir: Path,
                                              tmp_path: Path) -> None:
-    e = pollbook_engine(election3, data_dir, voters_for(election3, 30))
+    """The close summary prints at the close with the poll book ("-" for the paper
+    records), and again with the count each time the officers enter one."""
+    printer = MemoryContentPrinter()
+    e = pollbook_engine(election3, data_dir, voters_for(election3, 30), printer=printer)
     pin = officer_pins(election3)[0]
     with pytest.raises(TransitionRefused):
         e.enter_paper_count(pin, 0)  # not before the close
@@ -220,6 +230,15 @@ def test_paper_count_entered_later_and_again(election3: ElectionFixture, data_di
     assert any("not entered" in f for f in e.status().pollbook_findings)
     assert e.enter_paper_count(pin, 2).counts.paper_records == 2
     assert not e.enter_paper_count(pin, 1).anomalies  # a recount: the last one counts
+    closes = [d for d in printer.printed if isinstance(d, CloseSummary)]
+    assert [c.pollbook.paper_records for c in closes if c.pollbook] == [None, 2, 1]
+    codes = [entry.event for entry in e._db().events()]
+    assert codes.count("report.close_printed") == 1
+    assert codes.count("report.pollbook_printed") == 2
+    printer.fault = PrinterFault.PAPER_OUT
+    e.enter_paper_count(pin, 1)
+    assert [entry.event for entry in e._db().events()][-1] == "report.pollbook_failed"
+    assert len([d for d in printer.printed if isinstance(d, CloseSummary)]) == 3
     add_trustees(e, election3, [1, 2, 3])
     e.compute_results()
     bundle = StationBundle.from_bytes(SignedRecord.from_bytes(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from hardware.pollbook_receipts import CloseReport
+from hardware.receipts import CloseSummary
 from kiosk.devices import MemoryContentPrinter
 from kiosk.engine import KioskEngine
 from provisioning.testing import ElectionFixture
@@ -76,8 +76,8 @@ def test_more_ballots_than_checkins_is_an_anomaly_everywhere(
     for n in (1, 2, 2):
         vote(e, pin, n)
     bundle = _day(e, election3, tmp_path / "usb", paper=3)
-    report = [d for d in printer.printed if isinstance(d, CloseReport)][-1]
-    assert any(FINDING in f for f in report.findings)
+    report = [d for d in printer.printed if isinstance(d, CloseSummary)][-1]
+    assert report.pollbook is not None and any(FINDING in f for f in report.pollbook.findings)
     assert any(FINDING in f for f in e.status().pollbook_findings)
     out = _tally(election3, bundle, tmp_path)
     station = out["station"]
