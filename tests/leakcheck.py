@@ -44,8 +44,9 @@ def _become_subreaper() -> None:
         libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
 
-def live_children(pid: int | None = None) -> dict[int, str]:
-    """pid -> command line of every live (non-zombie) child of `pid` (default: this one)."""
+def live_children(pid: int | None = None, *, include_zombies: bool = False) -> dict[int, str]:
+    """pid -> command line of every live (non-zombie, unless asked) child of `pid`
+    (default: this process)."""
     parent = os.getpid() if pid is None else pid
     found: dict[int, str] = {}
     for entry in Path("/proc").iterdir():
@@ -55,7 +56,7 @@ def live_children(pid: int | None = None) -> dict[int, str]:
             stat = (entry / "stat").read_text()
             fields = stat.rsplit(")", 1)[1].split()
             state, ppid = fields[0], int(fields[1])
-            if ppid != parent or state in {"Z", "X"}:
+            if ppid != parent or (state in {"Z", "X"} and not include_zombies):
                 continue
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except (OSError, IndexError, ValueError):

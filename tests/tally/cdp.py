@@ -3,7 +3,8 @@
 Headless Chromium reads commands on fd 3 and writes answers and events on fd 4, each a
 JSON message ended by NUL. `Browser` opens one page, collects console messages,
 exceptions and log entries (CSP violations arrive as log errors), evaluates
-expressions, and waits (bounded) for a condition in the page. It kills Chromium on exit.
+expressions, and waits (bounded) for a condition in the page. It kills Chromium (its
+whole process group, then the crash handlers it started in their own sessions) on exit.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.leakcheck import live_children
+from tests.processes import await_leftovers, kill_group
 from tests.programs import require_program
 
 
@@ -35,11 +38,12 @@ class Browser:
             os.dup2(cmd_r, 3)
             os.dup2(evt_w, 4)
 
+        self._before = set(live_children())
         self.proc = subprocess.Popen(
             [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              "--remote-debugging-pipe", f"--user-data-dir={profile}", "about:blank"],
-            preexec_fn=fds, pass_fds=(3, 4), stdout=subprocess.DEVNULL,
+            preexec_fn=fds, pass_fds=(3, 4), start_new_session=True, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         os.close(cmd_r)
         os.close(evt_w)
@@ -116,8 +120,10 @@ class Browser:
         return out
 
     def close(self) -> None:
+        kill_group(self.proc.pid)
         self.proc.kill()
         self.proc.wait(30)
+        await_leftovers(self._before)
         os.close(self._cmd_w)
         self._reader.join(10)
         os.close(self._evt_r)
