@@ -117,7 +117,7 @@ def install(package: Path, data: Path, code: str | None, authority: str | None, 
 RECEIPTS_ENV = "SUARADESA_SIM_RECEIPTS"
 
 
-def _console(message: str) -> None:
+def console(message: str) -> None:
     """One line on the terminal's own stderr: once Kivy is imported, `sys.stderr` is Kivy's
     log stream (click.echo(err=True) fails on it and the line would only reach the log)."""
     stream = sys.__stderr__
@@ -127,7 +127,7 @@ def _console(message: str) -> None:
     print(message, file=stream, flush=True)
 
 
-def simulated_hardware(say: Callable[[str], None] = _console) -> tuple[Any, Any]:
+def simulated_hardware(say: Callable[[str], None] = console) -> tuple[Any, Any]:
     """The engine's printer and scanner for `kiosk run --simulate-hardware`: a printer that
     saves every receipt it prints (PNG and text, rendered by the printer simulator) in the
     folder named by `$SUARADESA_SIM_RECEIPTS` or a new temporary one, and says where (so

@@ -90,7 +90,12 @@ def run(package: Path, data: Path, printer: str | None, scanner: str | None,
     try:
         engine = KioskEngine(package, data, printer=dev_printer, scanner=dev_scanner)
     except KioskError as exc:
-        raise click.ClickException(exc.indonesian if lang == "id" else exc.english) from exc
+        # Kivy has replaced sys.stderr with its log stream by now, which click cannot
+        # write to: the message goes to the terminal's own stderr, the exit is click's.
+        from kiosk.cli import console
+
+        console(f"Error: {exc.indonesian if lang == 'id' else exc.english}")
+        raise SystemExit(1) from exc
     services = Services(bridge=KioskBridge(engine), speaker=Speaker(),
                         clock=engine.clock.monotonic, usb_dir=usb, server_url=server_url)
     try:

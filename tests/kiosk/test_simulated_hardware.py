@@ -67,3 +67,29 @@ def test_the_folder_is_named_on_the_terminal_even_under_kivy(
     scanner.stop()
     assert f"simulated receipts are saved in: {(tmp_path / 'struk').resolve()}" in \
         capfd.readouterr().err
+
+
+@pytest.mark.parametrize(("lang", "words"), [("id", "Paket pemilihan ditolak"),
+                                             ("en", "election package was refused")])
+def test_a_refused_package_is_said_on_the_terminal_after_kivy_loads(
+    tmp_path: Path, lang: str, words: str
+) -> None:
+    """The real command in its own process: Kivy's configuration is loaded (and with it
+    its stderr stream) before the package is opened, and the refusal still reaches the
+    terminal in the officer's language, with exit status 1 and no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "manifest.json").write_text("{not json")
+    env = {**os.environ, RECEIPTS_ENV: str(tmp_path / "struk"), "KIVY_HOME": str(tmp_path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "suaradesa", "kiosk", "run", "--package", str(bad),
+         "--data", str(tmp_path / "data"), "--simulate-hardware", "--lang", lang],
+        capture_output=True, text=True, timeout=300, env=env, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 1, proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1 and words in errors[0], proc.stderr
+    assert "Traceback" not in proc.stderr and "AttributeError" not in proc.stderr
