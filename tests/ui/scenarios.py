@@ -540,9 +540,13 @@ from tests.ui.scenarios_printer import (  # noqa: E402
     scenario_fills_screen,
     scenario_printer_fault,
 )
-from tests.ui.scenarios_small import scenario_trustee_cards, scenario_welcome_place  # noqa: E402
+from tests.ui.scenarios_small import (  # noqa: E402
+    scenario_checkin_hyphen,
+    scenario_trustee_cards,
+    scenario_welcome_place,
+)
 
 __all__ = ["scenario_boot_cover", "scenario_checkin", "scenario_close_summary",
            "scenario_fills_screen", "scenario_install", "scenario_keypad", "scenario_lockout",
            "scenario_outbox", "scenario_printer_fault", "scenario_text_sizes",
-           "scenario_trustee_cards", "scenario_welcome_place"]
+           "scenario_trustee_cards", "scenario_welcome_place", "scenario_checkin_hyphen"]

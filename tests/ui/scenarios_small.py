@@ -167,3 +167,46 @@ def scenario_welcome_place(h: Harness) -> Step:
     h.shot("review-dotted")
     h.check("voter headings have no final stop", len(titles) >= 2
             and not [t for t in titles if t.endswith(".")], titles)
+
+
+def scenario_checkin_hyphen(h: Harness) -> Step:
+    """(--voter-lists) The check-in keyboard types a hyphen (Nur-Aini) by X clicks, and so
+    does the DPTb name; the hyphen key is a full touch target."""
+    app = h.app
+    yield from open_polls(h)
+    xpress(h, "Activate next ballot")
+    yield from on(h, "checkin", 20)
+    screen: Any = app.screen("checkin")
+    board = screen.ids.typekeys
+    keys = {w.text: w for w in board.children}
+    for char in "NUR":
+        h.x.click(keys[char])
+        yield from frames(2)
+    before = str(screen.query)
+    hyphen = screen.ids.hyphen
+    h.x.click(hyphen)
+    yield from frames(2)
+    h.x.click(keys["A"])
+    yield from frames(3)
+    h.check("hyphen typed in the search", before == "NUR" and screen.query == "NUR-A",
+            (before, screen.query))
+    h.check("hyphen key is a full target",
+            min(hyphen.width, hyphen.height) >= app.touch - 1 and hyphen.opacity > 0,
+            (hyphen.size, app.touch))
+    h.shot("checkin-hyphen")
+    xpress(h, "DPTb voter")
+    yield from on(h, "dptb")
+    dptb: Any = app.screen("dptb")
+    from kiosk.ui.i18n import tr
+
+    name_field = h.find(tr.gettext("Name:") + " ")
+    h.x.click(name_field)
+    yield from frames(3)
+    dkeys = {w.text: w for w in dptb.ids.dkeys.children}
+    h.x.click(dkeys["N"])
+    yield from frames(2)
+    h.x.click(dptb.ids.hyphen)
+    yield from frames(2)
+    h.check("hyphen typed in the DPTb name", dptb.field == "person" and dptb.person == "N-",
+            (dptb.field, dptb.person))
+    h.shot("dptb-hyphen")

@@ -17,7 +17,7 @@ KV_TEXT = re.compile(r'''^\s*(?:text|title)\s*:\s*(.+)$''', re.M)
 _STR = r'''("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')'''
 #: `tr.n_(singular, plural, n)` in .kv and `tr.ngettext(singular, plural, n)` in Python
 PLURAL = re.compile(r"(?:tr\.n_|tr\.ngettext)\(\s*" + _STR + r"\s*,\s*" + _STR)
-ALLOWED = {"", " ", "\n", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
+ALLOWED = {"", " ", "\n", "-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
 
 
 def used_msgids() -> set[str]:

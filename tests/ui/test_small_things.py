@@ -38,3 +38,14 @@ def test_welcome_names_the_place_and_sentences_keep_one_stop(tmp_path: Path, lan
     assert WELCOME_CHECKS <= {c["name"] for c in result["checks"]}
     for shot in result["shots"]:
         assert not shot["broken"], shot
+
+
+@pytest.mark.parametrize(("size", "lang"), [("1024x600", "id"), ("800x1280", "en")])
+def test_check_in_keyboards_type_a_hyphen(tmp_path: Path, size: str, lang: str) -> None:
+    result = run_scenario(tmp_path, "checkin_hyphen", "--voter-lists", "--size", size,
+                          "--lang", lang, screen=size, timeout=300)
+    assert {"hyphen typed in the search", "hyphen key is a full target",
+            "hyphen typed in the DPTb name"} <= {c["name"] for c in result["checks"]}
+    for shot in result["shots"]:
+        assert not shot["broken"], shot
+        assert shot["min_target"] is None or shot["min_target"] >= shot["touch_px"] - 1, shot
