@@ -147,6 +147,16 @@ def scenario_welcome_place(h: Harness) -> Step:
     h.check("welcome names election, village, TPS", d.name in place and village in place
             and station in place and d.name not in tr.gettext("Welcome"), place)
     h.shot("welcome-place")
+    app.toggle_contrast()
+    app.set_text_step(2)
+    yield from frames(4)
+    h.check("the place keeps its size at A++", place == str(app.screen("welcome").ids.place.text)
+            and app.screen("welcome").ids.place.font_size < 18 * app.text_scale,
+            app.screen("welcome").ids.place.font_size)
+    h.shot("welcome-place-hc")
+    app.toggle_contrast()
+    app.set_text_step(0)
+    yield from frames(2)
     titles = []
     for name in ("welcome", "ballot", "review"):
         if name != "welcome":
