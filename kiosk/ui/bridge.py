@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ballotcore.codes import ALPHABET, DATA_SYMBOLS, QR_PREFIX, format_code
+from ballotcore.errors import TrusteeCardError
 from ballotcore.package import OFFICER_PIN_DIGITS
-from ballotcore.trustee_card import TRUSTEE_PIN_DIGITS
+from ballotcore.trustee_card import TRUSTEE_PIN_DIGITS, parse_trustee_card
 from kiosk import errors as kerr
 from kiosk import timeouts
 from kiosk.ui.i18n import N_, tr
@@ -194,6 +195,15 @@ def _receipt(receipt: Any) -> Receipt:
 
 
 @dataclass(frozen=True)
+class TrusteeRow:
+    """One trustee of the village (from the election definition) on the trustee screen."""
+
+    index: int
+    name: str
+    accepted: bool  # the kiosk holds this trustee's partial decryption already
+
+
+@dataclass(frozen=True)
 class Sealed:
     """The committed ballot's tracking code (shown and printed before cast or check)."""
 
@@ -275,7 +285,10 @@ class KioskBridge:
         if isinstance(exc, kerr.PinRejected):
             return tr.gettext("Wrong PIN. {remaining} attempts left before the kiosk makes you wait.").format(remaining=exc.remaining)
         if isinstance(exc, kerr.PinWait):
-            return tr.gettext("Too many wrong PINs. Wait {seconds} seconds, then try again.").format(seconds=int(exc.seconds + 0.999))
+            seconds = int(exc.seconds + 0.999)
+            return tr.ngettext("Too many wrong PINs. Wait {seconds} second, then try again.",
+                               "Too many wrong PINs. Wait {seconds} seconds, then try again.",
+                               seconds).format(seconds=seconds)
         if isinstance(exc, kerr.PinLockedOut):
             return tr.gettext("Officer PINs are locked. Enter a one-time unlock code from the sealed officer sheet.")
         return None
@@ -383,6 +396,11 @@ class KioskBridge:
         """(village name, station, election date as DD-MM-YYYY) of the loaded package."""
         s = self._status()
         return str(s.village_name), str(s.station), f"{self.engine.election_date():%d-%m-%Y}"
+
+    def place(self) -> tuple[str, str, str]:
+        """(election name, village name, station) for the voter's welcome screen."""
+        s = self._status()
+        return str(self.engine.definition.name), str(s.village_name), str(s.station)
 
     def polls_state(self) -> str:
         try:
@@ -583,6 +601,37 @@ class KioskBridge:
         s = self._status()
         total = len(self.engine.village.trustees)
         return len(s.trustees_present), s.trustees_needed, total
+
+    def trustee_roster(self) -> list[TrusteeRow]:
+        """Every trustee of the village by index and name, and whether already accepted."""
+        present = set(self._status().trustees_present)
+        return [TrusteeRow(t.index, t.name, t.index in present)
+                for t in self.engine.village.trustees]
+
+    def card_index(self, data: bytes) -> int | None:
+        """The trustee index of a card for this election and village, or None for a card
+        that is unreadable or belongs elsewhere (read without its PIN: nothing is opened)."""
+        try:
+            card = parse_trustee_card(data)
+        except TrusteeCardError:
+            return None
+        if (card.election_id != self.engine.definition.election_id
+                or card.village != self.engine.village.code):
+            return None
+        return card.index
+
+    def card_refusal(self, data: bytes) -> str | None:
+        """Why this card is refused before its PIN is asked (unreadable, another village's,
+        or a trustee already accepted), or None: ask the PIN. The engine checks all of it
+        again when the PIN comes (`add_trustee`); this only spares the trustee the PIN."""
+        index = self.card_index(data)
+        if index is None:
+            return tr.gettext("This is not a trustee card of this village and election.")
+        for row in self.trustee_roster():
+            if row.index == index and row.accepted:
+                return tr.gettext("{name} (trustee {index}) has already been accepted. Use another trustee's card.").format(
+                    name=row.name, index=index)
+        return None
 
     def card_files(self, folder: Path | None) -> list[Path]:
         if folder is None or not folder.is_dir():

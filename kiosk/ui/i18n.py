@@ -1,6 +1,7 @@
 """The one message catalog of the touchscreen: gettext, Bahasa Indonesia first, English second.
 
-Every user-facing string goes through `tr._("...")` (Python and .kv alike). The msgids are
+Every user-facing string goes through `tr._("...")` (Python and .kv alike), or
+`tr.n_(singular, plural, n)` where a number is counted ("1 second", "2 seconds"). The msgids are
 short English sentences; `locale/id/.../suaradesa.po` and `locale/en/.../suaradesa.po` both
 translate every one of them (a test checks that no msgid is missing or empty in either).
 
@@ -37,6 +38,16 @@ def N_(msgid: str) -> str:
     return msgid
 
 
+def fill(template: str, **fields: object) -> str:
+    """`template.format(**fields)`, without a doubled full stop where a field that ends in
+    one (a name with a degree, "H. Rohani, S.Pd.") is followed by the template's own: the
+    field's stop then ends the sentence ("... S.Pd. Benar?", never "S.Pd.. Benar?")."""
+    for name, value in fields.items():
+        if str(value).endswith("."):
+            template = template.replace("{" + name + "}.", "{" + name + "}")
+    return template.format(**fields)
+
+
 def po_path(lang: str) -> Path:
     """The source catalog of `lang`."""
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
@@ -63,6 +74,9 @@ class Translator(EventDispatcher):
 
     lang = OptionProperty(DEFAULT_LANGUAGE, options=list(LANGUAGES))
     _ = ObjectProperty(None)
+    #: ngettext of the current language: `tr.n_("{n} second", "{n} seconds", n)` in .kv
+    #: re-evaluates on a language switch like `tr._` (catalog plural forms: "1 second")
+    n_ = ObjectProperty(None)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
@@ -74,6 +88,7 @@ class Translator(EventDispatcher):
         if lang not in self._cache:
             self._cache[lang] = load_translations(lang)
         self._ = self._cache[lang].gettext
+        self.n_ = self._cache[lang].ngettext
 
     def switch(self) -> None:
         """Toggle between Bahasa Indonesia and English."""
@@ -83,6 +98,16 @@ class Translator(EventDispatcher):
         """Translate `msgid` into the current language (for Python code)."""
         fn: Callable[[str], str] = self._
         return fn(msgid)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """The plural form of the current language for `n` (for Python code)."""
+        fn: Callable[[str, str, int], str] = self.n_
+        return fn(singular, plural, n)
+
+    @staticmethod
+    def fill(template: str, **fields: object) -> str:
+        """`fill` for .kv rules (`tr.fill(tr._("..."), name=...)`)."""
+        return fill(template, **fields)
 
 
 tr = Translator()

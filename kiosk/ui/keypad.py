@@ -77,13 +77,13 @@ class Keypad:
         }.get(name)
         if name == "review":
             review = self.app.screen("review")
-            text = tr.gettext("You chose: {number} - {name}. Correct?").format(
+            text = tr.fill(tr.gettext("You chose: {number} - {name}. Correct?"),
                 number=review.number, name=review.cand_name) + " " + tr.gettext(
                 "Press Enter to seal your ballot, or Escape to change it.")
         elif name == "checked":
             checked = self.app.screen("checked")
-            text = tr.gettext("This ballot is not counted.") + " " + tr.gettext(
-                "It contained: {number} - {name}.").format(
+            text = tr.gettext("This ballot is not counted") + ". " + tr.fill(tr.gettext(
+                "It contained: {number} - {name}."),
                 number=checked.number, name=checked.cand_name) + " " + tr.gettext(
                 "Press Enter to vote again.")
         if text:
@@ -111,7 +111,7 @@ class Keypad:
             for i, card in enumerate(cards):
                 card.focused = i == self.focus
             card = cards[self.focus]
-            spoken = tr.gettext("Number {number}: {name}.").format(number=card.number,
+            spoken = tr.fill(tr.gettext("Number {number}: {name}."), number=card.number,
                                                                    name=card.name)
             if card.selected:
                 spoken += " " + tr.gettext("Selected. Press Enter to review your choice.")
@@ -127,7 +127,7 @@ class Keypad:
                 screen.select(self.focus)
                 if screen.selected == self.focus:
                     card = cards[self.focus]
-                    self.app.speak(tr.gettext("Selected: number {number}, {name}. Press Enter again to review your choice, or an arrow to choose another.").format(
+                    self.app.speak(tr.fill(tr.gettext("Selected: number {number}, {name}. Press Enter again to review your choice, or an arrow to choose another."),
                         number=card.number, name=card.name))
 
     def _on_review(self, action: str) -> None:

@@ -310,7 +310,8 @@ class PinDots(Widget):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.bind(pos=self._redraw, size=self._redraw, count=self._redraw, color=self._redraw)
+        self.bind(pos=self._redraw, size=self._redraw, count=self._redraw, color=self._redraw,
+                  length=self._redraw)  # a trustee PIN is longer than an officer PIN
 
     def _redraw(self, *_args: Any) -> None:
         self.canvas.clear()

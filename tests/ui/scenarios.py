@@ -310,7 +310,7 @@ def scenario_officer(h: Harness) -> Step:
     h.app.screen("trustees").refresh()
     yield from frames(3)
     for i in range(2, needed + 1):
-        h.tap(h.find(f"trustee-{i}.sdcard"))
+        h.tap(h.app.screen("trustees").card_buttons[i])
         yield from on(h, "pin")
         h.enter_pin(h.fixture.trustee_pin(h.village, i))
         yield from wait_until(_trustees_present(h, i), 15)
@@ -540,7 +540,13 @@ from tests.ui.scenarios_printer import (  # noqa: E402
     scenario_fills_screen,
     scenario_printer_fault,
 )
+from tests.ui.scenarios_small import (  # noqa: E402
+    scenario_checkin_hyphen,
+    scenario_trustee_cards,
+    scenario_welcome_place,
+)
 
 __all__ = ["scenario_boot_cover", "scenario_checkin", "scenario_close_summary",
            "scenario_fills_screen", "scenario_install", "scenario_keypad", "scenario_lockout",
-           "scenario_outbox", "scenario_printer_fault", "scenario_text_sizes"]
+           "scenario_outbox", "scenario_printer_fault", "scenario_text_sizes",
+           "scenario_trustee_cards", "scenario_welcome_place", "scenario_checkin_hyphen"]

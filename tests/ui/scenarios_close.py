@@ -139,7 +139,7 @@ def scenario_close_summary(h: Harness) -> Step:
             h.fixture.trustee_card_path(h.village, i).read_bytes())
         screen.refresh()
         yield from frames(8)
-        card = h.find(f"trustee-{i}.sdcard")
+        card = screen.card_buttons[i]
         yield from xreveal(h, card, card.parent.parent)
         h.x.click(card)
         yield from on(h, "pin")

@@ -14,7 +14,10 @@ UI = Path(i18n.__file__).resolve().parent
 MARKED = re.compile(r'''(?:tr\._|tr\.gettext|N_)\(\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')''')
 # `text: "..."` / `text: '...'` in .kv, and text="..." keyword arguments in Python
 KV_TEXT = re.compile(r'''^\s*(?:text|title)\s*:\s*(.+)$''', re.M)
-ALLOWED = {"", " ", "\n", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
+_STR = r'''("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')'''
+#: `tr.n_(singular, plural, n)` in .kv and `tr.ngettext(singular, plural, n)` in Python
+PLURAL = re.compile(r"(?:tr\.n_|tr\.ngettext)\(\s*" + _STR + r"\s*,\s*" + _STR)
+ALLOWED = {"", " ", "\n", "-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
 
 
 def used_msgids() -> set[str]:
@@ -23,6 +26,16 @@ def used_msgids() -> set[str]:
         if path.suffix in (".py", ".kv") and path.name != "i18n.py":
             ids |= {ast.literal_eval(m.group(1)) for m in MARKED.finditer(path.read_text())}
     return ids
+
+
+def used_plurals() -> set[tuple[str, str]]:
+    """(singular, plural) of every counted message (ngettext) in the UI's code and rules."""
+    found: set[tuple[str, str]] = set()
+    for path in UI.rglob("*"):
+        if path.suffix in (".py", ".kv") and path.name != "i18n.py":
+            found |= {(ast.literal_eval(m.group(1)), ast.literal_eval(m.group(2)))
+                      for m in PLURAL.finditer(path.read_text())}
+    return found
 
 
 def shown_literals(expr: str) -> list[str]:
@@ -43,7 +56,7 @@ def shown_literals(expr: str) -> list[str]:
         if isinstance(parent, ast.Call):
             func = parent.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            if name in ("_", "gettext", "N_", "get") and node in parent.args:
+            if name in ("_", "gettext", "N_", "get", "n_", "ngettext") and node in parent.args:
                 continue
         if isinstance(parent, ast.Attribute):  # 'x'.join / .format receivers
             continue
@@ -91,6 +104,52 @@ def test_both_catalogs_translate_every_message() -> None:
         empty = sorted(k for k in used if not have.get(k))
         assert not missing, (lang, missing)
         assert not empty, (lang, empty)
+
+
+def test_counted_messages_have_both_plural_forms_in_both_catalogs() -> None:
+    plurals = used_plurals()
+    assert len(plurals) >= 2, plurals  # the idle warning and the PIN wait at least
+    for lang in i18n.LANGUAGES:
+        with i18n.po_path(lang).open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        have = {m.id: m.string for m in catalog if isinstance(m.id, tuple)}
+        for ids in plurals:
+            assert ids in have, (lang, ids)
+            assert all(have[ids]), (lang, ids, have[ids])
+    english = i18n.load_translations("en")
+    for one, many in plurals:  # "1 second", never "1 seconds"
+        assert english.ngettext(one, many, 1).format(seconds=1).count("1 second") == 1
+        assert "1 seconds" not in english.ngettext(one, many, 1).format(seconds=1)
+        assert "2 seconds" in english.ngettext(one, many, 2).format(seconds=2)
+
+
+def test_fill_never_doubles_a_full_stop() -> None:
+    fill = i18n.fill
+    t = i18n.load_translations("id")
+    assert fill(t.gettext("You chose: {number} - {name}. Correct?"), number=1,
+                name="H. Rohani Maulana, S.Pd.") == "Anda memilih: 1 - H. Rohani Maulana, S.Pd. Benar?"
+    # positive control: plain format gives the double stop fill removes, and a name
+    # without a final stop keeps the template's own
+    assert ".. Benar?" in t.gettext("You chose: {number} - {name}. Correct?").format(
+        number=1, name="S.E.")
+    assert fill("Isinya: {number} - {name}.", number=2, name="Siti") == "Isinya: 2 - Siti."
+
+
+def test_texts_say_who_to_call_plainly_in_indonesian() -> None:
+    """A Pilkades is run by the regency: its committee, technician and server, never the
+    kecamatan's; and no jargon ("kurang dari k") reaches an officer."""
+    with i18n.po_path("id").open("rb") as fh:
+        catalog = read_po(fh, locale="id")
+    strings = [s for m in catalog if m.id
+               for s in (m.string if isinstance(m.string, tuple) else (m.string,))]
+    assert len(strings) > 100
+    assert [s for s in strings if "kecamatan" in s.lower()] == []
+    assert [s for s in strings if " k." in s or " k " in s] == []
+    assert sum("kabupaten" in s.lower() for s in strings) >= 8
+    t = i18n.load_translations("id")
+    text = t.gettext("Without results: only {have} of the {needed} trustees needed came. "
+                     "The trustees can decrypt at the district.").format(have=2, needed=3)
+    assert "2" in text and "3" in text and "Panitia Pemilihan Kabupaten" in text, text
 
 
 def test_indonesian_is_the_default_and_reads_the_issue_sentences() -> None:

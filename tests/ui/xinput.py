@@ -53,6 +53,26 @@ class XInput:
         self._run("mousemove", "--sync", str(x), str(y), "click", "--repeat", str(clicks),
                   "--delay", "30", str(button))
 
+    def point(self, wx: float, wy: float) -> tuple[int, int]:
+        """The X screen position of Kivy window coordinates (wx, wy)."""
+        from kivy.core.window import Window
+
+        return int(Window.left + wx), int(Window.top + Window.height - wy)
+
+    def press_at(self, wx: float, wy: float) -> None:
+        """Move to Kivy window coordinates (wx, wy) and press the button (a finger down)."""
+        x, y = self.point(wx, wy)
+        self._run("mousemove", "--sync", str(x), str(y), "mousedown", "1")
+
+    def move_to(self, wx: float, wy: float) -> None:
+        """Move the pressed pointer (a finger dragging)."""
+        x, y = self.point(wx, wy)
+        self._run("mousemove", "--sync", str(x), str(y))
+
+    def release(self) -> None:
+        """Release the button (the finger lifts)."""
+        self._run("mouseup", "1")
+
     def key(self, *names: str) -> None:
         """Press and release keys by X keysym name ("Right", "Return", "plus", "KP_Add")."""
         self.focus()

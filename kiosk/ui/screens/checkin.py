@@ -37,7 +37,7 @@ from kiosk.ui.screens.base import KioskScreen
 
 #: The on-screen keyboard's pages: letters with the apostrophe (Ma'ruf) and the space,
 #: 28 keys that make 4 rows of 7 (a 1024x600 panel has room for no more at 15 mm a key),
-#: and the digits. Erase is a button of the screen's action row.
+#: and the digits. Erase and the hyphen (Nur-Aini) are buttons of the action row.
 LETTER_KEYS = (*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "'", " ")
 DIGIT_KEYS = tuple("1234567890")
 #: How often the check-in screen looks for a scanned invitation (seconds).

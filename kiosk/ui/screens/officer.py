@@ -171,14 +171,22 @@ class CloseScreen(KioskScreen):
 
 
 class TrusteeScreen(KioskScreen):
-    """Collect k of n trustees: scan each card (or choose its file), then its PIN."""
+    """Collect k of n trustees: scan each card (or choose its file), then its PIN.
+
+    The list names every trustee of the village (from the election definition), marks the
+    ones already accepted and offers the card file of the others found on the USB stick; at
+    1024x600 it fits in three columns, and when it does not (a stick with many files, large
+    text) a wide scroll bar shows that there is more and can be dragged by touch. A card
+    already accepted is refused before its PIN is asked (`bridge.card_refusal`)."""
 
     screen_name = "trustees"
     have = NumericProperty(0)
     needed = NumericProperty(0)
     total = NumericProperty(0)
     message = StringProperty("")
+    message_ok = BooleanProperty(False)  # the message is a success (green), not a refusal
     files = ListProperty([])
+    roster = ListProperty([])  # bridge.TrusteeRow, one per trustee of the village
     busy = NumericProperty(0)
     summary = StringProperty("")  # did the close summary print (printed at close)
     summary_ok = BooleanProperty(False)
@@ -186,9 +194,12 @@ class TrusteeScreen(KioskScreen):
     def __init__(self, app: Any, **kwargs: Any) -> None:
         super().__init__(app, **kwargs)
         self._card: bytes | None = None
+        self.card_buttons: dict[int, Any] = {}  # trustee index -> its button in the list
+        self.other_buttons: list[Any] = []  # files that are no card of this village
 
     def prepare(self, **params: Any) -> None:
         self.message = params.get("message", "")
+        self.message_ok = bool(params.get("ok", False))
         self.refresh()
 
     def refresh(self) -> None:
@@ -201,16 +212,44 @@ class TrusteeScreen(KioskScreen):
                             problem=problem or tr.gettext("Printer error")))
         usb = self.app.services.usb_dir
         self.files = [str(p) for p in self.app.bridge.card_files(usb)] if usb else []
+        self.roster = self.app.bridge.trustee_roster()
+        self._build_list()
 
-    def on_files(self, _inst: Any, files: list[str]) -> None:
-        """One button per trustee-card file found on the USB stick."""
+    def _build_list(self) -> None:
+        """One button per trustee (accepted, its file to choose, or still to scan), then
+        one per other file on the stick (choosing it shows why it is refused)."""
         from kiosk.ui.widgets import BigButton
 
+        by_index: dict[int, str] = {}
+        others: list[str] = []
+        for path in self.files:
+            index = self.app.bridge.card_index(Path(path).read_bytes())
+            if index is None or index in by_index:
+                others.append(path)
+            else:
+                by_index[index] = path
         grid = self.ids.filegrid
         grid.clear_widgets()
-        for path in files:
+        self.card_buttons, self.other_buttons = {}, []
+        for row in self.roster:
+            head = f"{row.index}. {row.name}"
+            path = by_index.get(row.index)
+            if row.accepted:
+                text, role = head + "\n" + tr.gettext("ACCEPTED"), "toggle"
+            elif path is not None:
+                text, role = head + "\n" + Path(path).name, "normal"
+            else:
+                text, role = head + "\n" + tr.gettext("Card not read yet"), "normal"
+            button = BigButton(text=text, role=role, size_hint_y=None, height=self.app.touch,
+                               disabled=row.accepted or path is None)
+            if path is not None and not row.accepted:
+                button.bind(on_tap=lambda _b, p=path: self.choose_file(p))
+            self.card_buttons[row.index] = button
+            grid.add_widget(button)
+        for path in others:
             button = BigButton(text=Path(path).name, size_hint_y=None, height=self.app.touch)
             button.bind(on_tap=lambda _b, p=path: self.choose_file(p))
+            self.other_buttons.append(button)
             grid.add_widget(button)
 
     def reprint_summary(self) -> None:
@@ -234,6 +273,7 @@ class TrusteeScreen(KioskScreen):
 
     def scan(self) -> None:
         self.busy = 1
+        self.message_ok = False
         self.message = tr.gettext("Hold the trustee card under the scanner.")
         timeout = self.app.services.timeouts.scan_card
         self.app.worker.submit(lambda: self.app.bridge.scan_card(timeout), self._got_card,
@@ -245,6 +285,11 @@ class TrusteeScreen(KioskScreen):
 
     def _got_card(self, data: bytes) -> None:
         self.busy = 0
+        refusal = self.app.bridge.card_refusal(data)
+        if refusal is not None:  # e.g. already accepted: no PIN is asked for it
+            self.message_ok = False
+            self.message = refusal
+            return
         self._card = data
         self.message = ""
         self.app.go("pin", purpose="trustee")
@@ -255,6 +300,7 @@ class TrusteeScreen(KioskScreen):
         if text is None:
             self.app.show_error(exc, back="trustees")
         else:
+            self.message_ok = False
             self.message = text
 
     def submit_pin(self, pin: str) -> None:
@@ -267,7 +313,7 @@ class TrusteeScreen(KioskScreen):
                                self._added, self._refused)
 
     def _added(self, _result: Any) -> None:
-        self.app.go("trustees", message=tr.gettext("Trustee accepted."))
+        self.app.go("trustees", message=tr.gettext("Trustee accepted."), ok=True)
 
     def _refused(self, exc: BaseException) -> None:
         text = self.app.bridge.refusal_text(exc, tr.lang)
@@ -359,7 +405,9 @@ class ExportScreen(KioskScreen):
         self.ok = 1
         self.outcome = tr.gettext("Verified. Written to:") + f" {report.path}"
         if not report.results_included:
-            self.outcome += "\n" + tr.gettext("Without results: fewer than k trustees came. The trustees can decrypt at the district.")
+            have, needed, _total = self.app.bridge.trustee_progress()
+            self.outcome += "\n" + tr.gettext("Without results: only {have} of the {needed} trustees needed came. The trustees can decrypt at the district.").format(
+                have=have, needed=needed)
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = 0

@@ -27,9 +27,16 @@ class WelcomeScreen(KioskScreen):
     """Greeting, one sentence and a picture of how to vote, and the voter's preferences."""
 
     screen_name = "welcome"
+    election = StringProperty("")  # the election's name, from the package
+    village = StringProperty("")  # the village's name
+    station = StringProperty("")  # the polling station (TPS)
+
+    def prepare(self, **params: Any) -> None:
+        """Name the election, the village and the TPS: the voter sees where they vote."""
+        self.election, self.village, self.station = self.app.bridge.place()
 
     def listen(self) -> None:
-        self.app.speak(tr.gettext("Welcome.") + " " + tr.gettext(
+        self.app.speak(tr.gettext("Welcome") + ". " + tr.gettext(
             "Touch the card of your candidate, check your choice, then press Yes."))
 
     def start(self) -> None:
@@ -89,7 +96,7 @@ class BallotScreen(KioskScreen):
     def listen(self) -> None:
         parts = [tr.gettext("Please choose one candidate.")]
         for cand in self.app.bridge.candidates():
-            parts.append(tr.gettext("Number {number}: {name}.").format(
+            parts.append(tr.fill(tr.gettext("Number {number}: {name}."),
                 number=cand.number, name=cand.name))
         self.app.speak(" ".join(parts))
 
@@ -149,7 +156,7 @@ class ReviewScreen(_VoteStep, KioskScreen):
         self.app.go("sealed", sealed=sealed, number=self.number, cand_name=self.cand_name)
 
     def listen(self) -> None:
-        self.app.speak(tr.gettext("You chose: {number} - {name}. Correct?").format(
+        self.app.speak(tr.fill(tr.gettext("You chose: {number} - {name}. Correct?"),
             number=self.number, name=self.cand_name) + " " + tr.gettext(
             "Press Yes to seal your ballot, or Back to change it."))
 
@@ -187,7 +194,7 @@ class SealedScreen(_VoteStep, KioskScreen):
 
     def listen(self) -> None:
         explain = tr.gettext("Cast it, or check it: a checked ballot is opened, shown to you and not counted, and you vote again.")
-        self.app.speak(tr.gettext("Your ballot is sealed.") + " " + explain)
+        self.app.speak(tr.gettext("Your ballot is sealed") + ". " + explain)
 
 
 class CheckedScreen(KioskScreen):
@@ -212,8 +219,8 @@ class CheckedScreen(KioskScreen):
         self.app.go("ballot", fresh=False)
 
     def listen(self) -> None:
-        self.app.speak(tr.gettext("This ballot is not counted.") + " " + tr.gettext(
-            "It contained: {number} - {name}.").format(number=self.number, name=self.cand_name))
+        self.app.speak(tr.gettext("This ballot is not counted") + ". " + tr.fill(tr.gettext(
+            "It contained: {number} - {name}."), number=self.number, name=self.cand_name))
 
 
 class RecordedScreen(KioskScreen):
