@@ -90,15 +90,19 @@ def spoiled_board(tmp_path_factory: pytest.TempPathFactory, election: Election
 
 def _forge(data: Path, run: StationRun, change: Callable[[dict[str, Any]], None],
            resign_spoiled: bool = True) -> None:
-    """Change the first spoiled ballot of `run`'s published bundle; re-sign with its kiosk."""
+    """Change the first spoiled ballot of `run`'s published bundle; re-sign with its kiosk.
+
+    Every spoiled ballot is re-signed, not only the first: a change that re-sorts the list
+    (`_cast_id`) may move the changed one to any place, and which place depends on the
+    random ballot ids."""
     path = data / run.village / f"{run.station}.sdbundle"
     env = json.loads(path.read_bytes())
     change(env["body"])
     key = run.kiosk.key
     if resign_spoiled and "spoiled" in env["body"]:
-        item = env["body"]["spoiled"][0]
-        item["sig"] = sign(key, "spoiled-ballot", canonical(
-            {"$magic": "SD/spoiled", "$v": 1, **item["spoiled"]})).hex()
+        for item in env["body"]["spoiled"]:
+            item["sig"] = sign(key, "spoiled-ballot", canonical(
+                {"$magic": "SD/spoiled", "$v": 1, **item["spoiled"]})).hex()
     env["sig"] = sign(key, "bundle", canonical(env["body"])).hex()
     path.write_bytes(canonical(env))
 
