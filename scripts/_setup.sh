@@ -59,8 +59,13 @@ ensure_venv() {
     echo "setup: installing SuaraDesa and its locked dependencies into .venv"
     # Every third-party package, and the build backend, from the lock with hashes
     # (scripts/lock regenerates it); then the project itself without resolving anything.
+    # --no-deps: the lock is the whole closure, so pip installs exactly its lines and
+    # resolves nothing. With resolution, the pip that `venv` bundles (23.2) looked past a
+    # pinned `coverage==` for pytest-cov's `coverage[toml]` to the registry's newest release
+    # and refused it as unpinned; `pip check` then proves the closure complete.
     # pip's and setuptools' chatter goes to .venv/install.log, shown only if it fails.
-    { .venv/bin/python -m pip install -q --require-hashes -r requirements.lock \
+    { .venv/bin/python -m pip install -q --no-deps --require-hashes -r requirements.lock \
+        && .venv/bin/python -m pip check \
         && .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e . ; } \
       > .venv/install.log 2>&1 \
       || { cat .venv/install.log >&2; echo "setup: pip install failed" >&2; return 1; }
