@@ -14,6 +14,7 @@ from kiosk.errors import PinLockedOut, PinRejected, PinWait, StorageError, Trans
 from kiosk.storage import KioskStore
 from provisioning.testing import ElectionFixture
 from tests.kiosk.helpers import engine_for, officer_pins, open_engine, vote
+from tests.secretscan import holds_secret
 
 
 def _refusals(e: KioskEngine) -> list[dict[str, Any]]:
@@ -149,7 +150,9 @@ def test_attempts_reach_the_event_log_and_success_resets(
     with pytest.raises(PinRejected):
         e.open_polls(wrong)  # attempts while unlocked are logged at once
     assert [x["event"] for x in e.event_log()].count("officer.pin_wrong") == 4
-    assert good not in json.dumps(e.event_log())
+    log_text = json.dumps(e.event_log())
+    assert not holds_secret(log_text, good)
+    assert holds_secret(log_text + json.dumps({"pin": good}), good)  # positive control
 
 
 def test_tampered_pin_state_locks(election3: ElectionFixture, data_dir: Path) -> None:

@@ -33,6 +33,7 @@ from ballotcore.trustee_card import _aad as card_aad
 from provisioning.create import PINS_FILE, create_election
 from provisioning.sample import write_sample
 from provisioning.testing import DEFAULT_REGENCY, TEST_PASSPHRASE
+from tests.secretscan import holds_secret
 
 #: What docs/SECURITY.md promises (expected single-core years for the whole search).
 MIN_CARD_CORE_YEARS = 1_000
@@ -117,7 +118,8 @@ def test_package_and_1000_candidate_pins_give_nothing(
     code = pins["unlock_codes"][f"{package.village.code}/{package.station.code}"][0]
     assert _unlock_try(package)(code)
     raw = b"".join(p.read_bytes() for p in package.path.rglob("*") if p.is_file())
-    assert not any(pin.encode() in raw for pin in real)
+    assert not any(holds_secret(raw, pin) for pin in real)
+    assert holds_secret(raw + f'"{real[0]}"'.encode(), real[0])  # positive control of the scan
     assert per_install > 0.001 and per_unlock > 0.001
 
 

@@ -39,6 +39,9 @@ def test_slow_headers_are_cut_off_while_others_are_served(db_path: Path) -> None
     config = ServerConfig(head_timeout_s=LIMIT_S)
     with LiveServer(db_path, config) as url:
         port = int(url.rsplit(":", 1)[1])
+        # From before the connection: the server's timer starts at accept, so a pause of
+        # this thread before the trickle starts cannot make `elapsed` look short.
+        t0 = time.monotonic()
         slow = socket.create_connection(("127.0.0.1", port), timeout=GENEROUS_S)
         idle = socket.create_connection(("127.0.0.1", port), timeout=GENEROUS_S)
         stop = threading.Event()
@@ -57,7 +60,6 @@ def test_slow_headers_are_cut_off_while_others_are_served(db_path: Path) -> None
                 sent[0] += 1
 
         worker = threading.Thread(target=trickle, daemon=True)
-        t0 = time.monotonic()
         worker.start()
         try:
             # meanwhile, another client is served normally (positive control)
