@@ -30,6 +30,9 @@ from pathlib import Path
 START_TIMEOUT_S = 60.0
 #: How long a process group gets to exit after SIGTERM before SIGKILL.
 STOP_GRACE_S = 5.0
+#: How long SIGKILLed group members get to be gone (a dask worker freeing its memory on a
+#: loaded machine is still "running" for a moment after the signal).
+KILL_WAIT_S = 30.0
 
 
 def dask_command(role: str) -> list[str]:
@@ -53,7 +56,8 @@ def _start(args: list[str], log: Path, cwd: Path) -> subprocess.Popen[bytes]:
 
 
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
-    """End every process group started (workers first, the scheduler last)."""
+    """End every process group started (workers first, the scheduler last), and return
+    only once no member of those groups is left running (or KILL_WAIT_S has passed)."""
     for proc in reversed(procs):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
@@ -67,6 +71,16 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+    # SIGKILL is delivered asynchronously: a nanny's worker (not our child, so nothing to
+    # wait for) can still be exiting when its leader has been reaped. Checking at once
+    # made the cluster fixture report a leak (once in three fresh-clone runs).
+    groups = tuple(p.pid for p in procs)
+    deadline = time.monotonic() + KILL_WAIT_S
+    while live_members(groups) and time.monotonic() < deadline:
+        for pgid in groups:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pgid, signal.SIGKILL)
+        time.sleep(0.05)
 
 
 def _read_address(scheduler_file: Path, scheduler: subprocess.Popen[bytes], log: Path) -> str:
