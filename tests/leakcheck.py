@@ -117,7 +117,11 @@ class LeakCheck:
         leaks = []
         for pid, (nodeid, cmd) in self.made_by.items():
             if pid in alive:
-                leaks.append({"pid": pid, "test": nodeid, "cmd": cmd[:200]})
+                # The longer of the two readings: one taken just after the test started the
+                # process may fall inside its exec, when /proc/PID/cmdline is still empty
+                # and only "(comm)" could be named (seen once in five fresh-clone runs).
+                named = max(alive[pid], cmd, key=len)
+                leaks.append({"pid": pid, "test": nodeid, "cmd": named[:200]})
                 _kill(pid)
         _reap_zombies()
         return leaks
